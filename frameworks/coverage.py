@@ -1,0 +1,222 @@
+"""Coverage of a framework's matrix (violence type x phase) by organisations.
+
+One place computes the whole matrix from a handful of queries; the HTML page, the JSON
+endpoint and the Excel export all call `compute_matrix`.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from frameworks.models import Framework, Phase, ViolenceType
+from providers.models import Offer, Organisation, Position
+
+EMPTY = "empty"
+THIN = "thin"
+COVERED = "covered"
+
+STATUS_LABELS = {EMPTY: "leeg", THIN: "dun", COVERED: "gedekt"}
+
+
+def cell_status(count: int, thin_threshold: int) -> str:
+    if count == 0:
+        return EMPTY
+    if count <= thin_threshold:
+        return THIN
+    return COVERED
+
+
+@dataclass(frozen=True, order=True)
+class OrganisationRef:
+    name: str
+    slug: str
+
+
+@dataclass
+class Cell:
+    phase: Phase
+    violence_type: ViolenceType
+    organisations: list[OrganisationRef]
+    status: str
+
+    @property
+    def count(self) -> int:
+        return len(self.organisations)
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+
+@dataclass
+class Row:
+    phase: Phase
+    cells: list[Cell]
+    total: int
+
+
+@dataclass
+class Matrix:
+    framework: Framework
+    phases: list[Phase]
+    violence_types: list[ViolenceType]
+    rows: list[Row]
+    violence_type_totals: list[int]
+    total: int
+    unpositioned_organisations: list[OrganisationRef] = field(default_factory=list)
+
+    @property
+    def thin_threshold(self) -> int:
+        return self.framework.thin_threshold
+
+    @property
+    def cells(self) -> list[Cell]:
+        return [cell for row in self.rows for cell in row.cells]
+
+    def cells_with_status(self, status: str) -> list[Cell]:
+        return [cell for cell in self.cells if cell.status == status]
+
+    def phase_totals(self) -> dict[str, int]:
+        return {row.phase.slug: row.total for row in self.rows}
+
+    def violence_type_totals_by_slug(self) -> dict[str, int]:
+        return {
+            vt.slug: total
+            for vt, total in zip(self.violence_types, self.violence_type_totals, strict=True)
+        }
+
+
+def compute_matrix(
+    framework: Framework,
+    offers=None,
+    organisations=None,
+    phases: list[Phase] | None = None,
+) -> Matrix:
+    """Compute the matrix of `framework` over `offers` (default: all published offers).
+
+    `offers` is an Offer queryset, already narrowed by filters; only its published offers
+    count. `organisations` (default: all) is the set from which the organisations that have
+    not positioned themselves in this framework are listed. Runs four queries, three when
+    `phases` is passed in, whatever the amount of data.
+    """
+    if offers is None:
+        offers = Offer.objects.all()
+    if organisations is None:
+        organisations = Organisation.objects.all()
+    if phases is None:
+        phases = list(Phase.objects.order_by("order"))
+    violence_types = list(framework.violence_types.order_by("order"))
+
+    triples = (
+        Position.objects.filter(
+            offer__in=offers.published().values("pk"), violence_type__framework=framework
+        )
+        .values_list(
+            "phase_id",
+            "violence_type_id",
+            "offer__organisation__name",
+            "offer__organisation__slug",
+        )
+        .distinct()
+    )
+    by_cell: dict[tuple[int, int], set[OrganisationRef]] = defaultdict(set)
+    by_phase: dict[int, set[OrganisationRef]] = defaultdict(set)
+    by_violence_type: dict[int, set[OrganisationRef]] = defaultdict(set)
+    for phase_id, violence_type_id, name, slug in triples:
+        organisation = OrganisationRef(name=name, slug=slug)
+        by_cell[(phase_id, violence_type_id)].add(organisation)
+        by_phase[phase_id].add(organisation)
+        by_violence_type[violence_type_id].add(organisation)
+
+    rows = []
+    for phase in phases:
+        cells = []
+        for violence_type in violence_types:
+            organisations_in_cell = sorted(by_cell.get((phase.pk, violence_type.pk), ()))
+            cells.append(
+                Cell(
+                    phase=phase,
+                    violence_type=violence_type,
+                    organisations=organisations_in_cell,
+                    status=cell_status(len(organisations_in_cell), framework.thin_threshold),
+                )
+            )
+        rows.append(Row(phase=phase, cells=cells, total=len(by_phase.get(phase.pk, ()))))
+
+    positioned_anywhere = Position.objects.filter(
+        offer__status=Offer.Status.PUBLISHED, violence_type__framework=framework
+    ).values("offer__organisation_id")
+    unpositioned = [
+        OrganisationRef(name=name, slug=slug)
+        for name, slug in organisations.exclude(pk__in=positioned_anywhere)
+        .order_by("name")
+        .values_list("name", "slug")
+    ]
+    all_positioned = set().union(*by_phase.values()) if by_phase else set()
+    return Matrix(
+        framework=framework,
+        phases=phases,
+        violence_types=violence_types,
+        rows=rows,
+        violence_type_totals=[len(by_violence_type.get(vt.pk, ())) for vt in violence_types],
+        total=len(all_positioned),
+        unpositioned_organisations=unpositioned,
+    )
+
+
+def matrix_as_json(matrix: Matrix) -> dict:
+    """The matrix in the public JSON shape of `/api/kaart/<slug>/`."""
+
+    def refs(organisations):
+        return [{"slug": o.slug, "name": o.name} for o in organisations]
+
+    return {
+        "framework": {"slug": matrix.framework.slug, "name": matrix.framework.name},
+        "thin_threshold": matrix.thin_threshold,
+        "phases": [{"slug": p.slug, "name": p.name} for p in matrix.phases],
+        "violence_types": [{"slug": v.slug, "name": v.name} for v in matrix.violence_types],
+        "cells": [
+            {
+                "phase": cell.phase.slug,
+                "violence_type": cell.violence_type.slug,
+                "organisations": refs(cell.organisations),
+                "count": cell.count,
+                "status": cell.status,
+            }
+            for cell in matrix.cells
+        ],
+        "phase_totals": matrix.phase_totals(),
+        "violence_type_totals": matrix.violence_type_totals_by_slug(),
+        "total": matrix.total,
+        "unpositioned_organisations": refs(matrix.unpositioned_organisations),
+    }
+
+
+@dataclass
+class GapSummary:
+    framework: Framework
+    empty_cells: int
+    thin_cells: int
+    covered_cells: int
+    weakest_phases: list[Phase]
+    weakest_violence_types: list[ViolenceType]
+    unpositioned_count: int
+
+
+def summarise_gaps(matrix: Matrix) -> GapSummary:
+    """The short reading of a matrix that the home page shows: where the offer is thinnest."""
+    phase_totals = [(row.total, row.phase) for row in matrix.rows]
+    lowest_phase = min(total for total, _ in phase_totals)
+    lowest_vt = min(matrix.violence_type_totals)
+    return GapSummary(
+        framework=matrix.framework,
+        empty_cells=len(matrix.cells_with_status(EMPTY)),
+        thin_cells=len(matrix.cells_with_status(THIN)),
+        covered_cells=len(matrix.cells_with_status(COVERED)),
+        weakest_phases=[phase for total, phase in phase_totals if total == lowest_phase],
+        weakest_violence_types=[
+            vt
+            for vt, total in zip(matrix.violence_types, matrix.violence_type_totals, strict=True)
+            if total == lowest_vt
+        ],
+        unpositioned_count=len(matrix.unpositioned_organisations),
+    )

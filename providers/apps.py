@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ProvidersConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "providers"
+    verbose_name = "Aanbieders en aanbod"

@@ -1,0 +1,322 @@
+"""Organisations, their offers, the cells those offers cover, and who may edit them."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from frameworks.models import Phase, ViolenceType
+
+
+class ReferenceItem(models.Model):
+    """A maintained list entry (method, funding, municipality...), addressed by slug."""
+
+    slug = models.SlugField("slug", unique=True)
+    name = models.CharField("naam", max_length=150, unique=True)
+    order = models.PositiveSmallIntegerField("volgorde", default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class TargetGroup(ReferenceItem):
+    class Meta(ReferenceItem.Meta):
+        verbose_name = "doelgroep"
+        verbose_name_plural = "doelgroepen"
+
+
+class AgeGroup(ReferenceItem):
+    class Meta(ReferenceItem.Meta):
+        verbose_name = "leeftijdsgroep"
+        verbose_name_plural = "leeftijdsgroepen"
+
+
+class LegalFramework(ReferenceItem):
+    class Meta(ReferenceItem.Meta):
+        verbose_name = "juridisch kader"
+        verbose_name_plural = "juridische kaders"
+
+
+class Method(ReferenceItem):
+    description = models.TextField("omschrijving", blank=True)
+
+    class Meta(ReferenceItem.Meta):
+        verbose_name = "methode"
+        verbose_name_plural = "methoden"
+
+
+class Funding(ReferenceItem):
+    class Meta(ReferenceItem.Meta):
+        verbose_name = "financiering"
+        verbose_name_plural = "financieringen"
+
+
+class TreatmentFactor(ReferenceItem):
+    code = models.CharField("code", max_length=2, blank=True)
+
+    class Meta(ReferenceItem.Meta):
+        verbose_name = "bejegeningsfactor"
+        verbose_name_plural = "bejegeningsfactoren"
+
+
+class Municipality(ReferenceItem):
+    class Meta(ReferenceItem.Meta):
+        verbose_name = "gemeente"
+        verbose_name_plural = "gemeenten"
+
+
+class Source(models.TextChoices):
+    INVENTORY_2023 = "inventarisatie-2023", "Inventarisatie 2023"
+    PARTNER = "partner", "Ingevoerd door partner"
+    DEMO = "demo", "Demonstratiegegevens"
+
+
+class Organisation(models.Model):
+    class Role(models.TextChoices):
+        PROVIDER = "aanbieder", "Aanbieder"
+        REFERRER = "verwijzer", "Verwijzer"
+        BOTH = "beide", "Aanbieder en verwijzer"
+
+    name = models.CharField("naam", max_length=200, unique=True)
+    slug = models.SlugField("slug", max_length=200, unique=True)
+    role = models.CharField("rol", max_length=20, choices=Role.choices, db_index=True)
+    description = models.TextField("omschrijving", blank=True)
+    website = models.URLField("website", blank=True)
+    phone = models.CharField("telefoon", max_length=50, blank=True)
+    email = models.EmailField("e-mail", blank=True)
+    report_labels = models.CharField(
+        "namen in het rapport",
+        max_length=300,
+        blank=True,
+        help_text="De namen die het rapport van 2023 voor deze organisatie gebruikte, "
+        "gescheiden door komma's.",
+    )
+    members = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="partnerships",
+        verbose_name="deelnemende organisaties",
+        help_text="Alleen voor samenwerkingsverbanden zoals Switch.",
+    )
+    source = models.CharField(
+        "herkomst", max_length=30, choices=Source.choices, default=Source.PARTNER
+    )
+    created_at = models.DateTimeField("aangemaakt op", auto_now_add=True)
+    updated_at = models.DateTimeField("gewijzigd op", auto_now=True)
+    history = HistoricalRecords(m2m_fields=[members])
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "organisatie"
+        verbose_name_plural = "organisaties"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("providers:organisation-detail", kwargs={"slug": self.slug})
+
+    @property
+    def labels(self) -> list[str]:
+        return [label.strip() for label in self.report_labels.split(",") if label.strip()]
+
+
+class OfferQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Offer.Status.PUBLISHED)
+
+    def for_user(self, user):
+        """Offers the user may manage: all for the municipality, own organisations' otherwise."""
+        if user.has_perm("providers.manage_all_organisations"):
+            return self
+        return self.filter(organisation__memberships__user=user)
+
+
+class Offer(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "concept", "Concept"
+        PUBLISHED = "gepubliceerd", "Gepubliceerd"
+        ARCHIVED = "gearchiveerd", "Gearchiveerd"
+
+    class Duration(models.TextChoices):
+        AS_LONG_AS_NEEDED = "zolang-nodig", "Zolang als nodig"
+        FIXED_TERM = "vaste-termijn", "Vaste termijn"
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="offers", verbose_name="organisatie"
+    )
+    name = models.CharField("naam", max_length=200)
+    slug = models.SlugField("slug", max_length=200, unique=True)
+    description = models.TextField("omschrijving", blank=True)
+    status = models.CharField(
+        "status", max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    source = models.CharField(
+        "herkomst", max_length=30, choices=Source.choices, default=Source.PARTNER
+    )
+
+    # Who it is for (HSDS: eligibility).
+    target_groups = models.ManyToManyField(TargetGroup, blank=True, verbose_name="doelgroepen")
+    age_groups = models.ManyToManyField(AgeGroup, blank=True, verbose_name="leeftijdsgroepen")
+    minimum_age = models.PositiveSmallIntegerField(
+        "minimumleeftijd", null=True, blank=True, validators=[MaxValueValidator(120)]
+    )
+    maximum_age = models.PositiveSmallIntegerField(
+        "maximumleeftijd", null=True, blank=True, validators=[MaxValueValidator(120)]
+    )
+    eligibility_description = models.TextField("voor wie", blank=True)
+    legal_frameworks = models.ManyToManyField(
+        LegalFramework, blank=True, verbose_name="juridisch kader"
+    )
+
+    # How it works.
+    methods = models.ManyToManyField(Method, blank=True, verbose_name="methoden")
+    treatment_factors = models.ManyToManyField(
+        TreatmentFactor, blank=True, verbose_name="bejegeningsfactoren"
+    )
+    works_with_experience_experts = models.BooleanField(
+        "werkt met ervaringsdeskundigen", null=True, blank=True
+    )
+    offers_peer_group = models.BooleanField("biedt lotgenotengroep", null=True, blank=True)
+    duration = models.CharField("duur", max_length=20, choices=Duration.choices, blank=True)
+    duration_description = models.CharField("toelichting duur", max_length=300, blank=True)
+    fundings = models.ManyToManyField(Funding, blank=True, verbose_name="financiering")
+
+    # Capacity and access.
+    capacity_per_year = models.PositiveIntegerField("capaciteit per jaar", null=True, blank=True)
+    current_occupancy = models.PositiveIntegerField("huidige bezetting", null=True, blank=True)
+    capacity_updated_on = models.DateField("capaciteit bijgewerkt op", null=True, blank=True)
+    waiting_weeks = models.PositiveSmallIntegerField(
+        "wachttijd in weken", null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    self_referral = models.BooleanField(
+        "zelf aanmelden mogelijk (zonder huisarts)", null=True, blank=True
+    )
+    application_process = models.TextField("verwijsroute / aanmelden", blank=True)
+
+    # Where and whom to call.
+    municipalities = models.ManyToManyField(
+        Municipality, blank=True, verbose_name="werkgebied (gemeenten)"
+    )
+    contact_name = models.CharField("contactpersoon", max_length=200, blank=True)
+    phone = models.CharField("telefoon", max_length=50, blank=True)
+    email = models.EmailField("e-mail", blank=True)
+    website = models.URLField("website", blank=True)
+    address = models.CharField("adres", max_length=200, blank=True)
+    postal_code = models.CharField("postcode", max_length=10, blank=True)
+    city = models.CharField("plaats", max_length=100, blank=True)
+    address_confidential = models.BooleanField(
+        "geheim adres",
+        default=False,
+        help_text="Een geheim adres (bijvoorbeeld van een opvang) wordt nooit openbaar getoond "
+        "of geëxporteerd; alleen de gemeente ziet het.",
+    )
+
+    last_verified = models.DateField(
+        "laatst gecontroleerd",
+        null=True,
+        blank=True,
+        help_text="Wanneer de organisatie de gegevens voor het laatst heeft bevestigd.",
+    )
+    version = models.PositiveIntegerField("versie", default=1, editable=False)
+    created_at = models.DateTimeField("aangemaakt op", auto_now_add=True)
+    updated_at = models.DateTimeField("gewijzigd op", auto_now=True)
+
+    objects = OfferQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["version"])
+
+    class Meta:
+        ordering = ["organisation__name", "name"]
+        verbose_name = "aanbod"
+        verbose_name_plural = "aanbod"
+        permissions = [
+            ("manage_all_organisations", "Mag het aanbod van alle organisaties beheren"),
+        ]
+        indexes = [models.Index(fields=["status", "organisation"], name="offer_status_org_idx")]
+
+    def __str__(self):
+        return f"{self.name} ({self.organisation.name})"
+
+    def get_absolute_url(self):
+        return reverse("providers:offer-detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if (
+            self.minimum_age is not None
+            and self.maximum_age is not None
+            and self.minimum_age > self.maximum_age
+        ):
+            raise ValidationError(
+                {"maximum_age": "De maximumleeftijd mag niet lager zijn dan de minimumleeftijd."}
+            )
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+
+class Position(models.Model):
+    """One cell (violence type x phase) that an offer covers."""
+
+    offer = models.ForeignKey(
+        Offer, on_delete=models.CASCADE, related_name="positions", verbose_name="aanbod"
+    )
+    violence_type = models.ForeignKey(
+        ViolenceType, on_delete=models.PROTECT, related_name="positions", verbose_name="geweldsvorm"
+    )
+    phase = models.ForeignKey(
+        Phase, on_delete=models.PROTECT, related_name="positions", verbose_name="fase"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["violence_type__framework__order", "phase__order", "violence_type__order"]
+        verbose_name = "positie"
+        verbose_name_plural = "posities"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["offer", "violence_type", "phase"], name="position_unique_cell_per_offer"
+            )
+        ]
+        indexes = [models.Index(fields=["violence_type", "phase"], name="position_cell_idx")]
+
+    def __str__(self):
+        return f"{self.phase.name}: {self.violence_type.name}"
+
+
+class Membership(models.Model):
+    """Links an account to an organisation whose data it may edit."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name="gebruiker",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name="organisatie",
+    )
+    created_at = models.DateTimeField("aangemaakt op", auto_now_add=True)
+
+    class Meta:
+        ordering = ["organisation__name", "user__username"]
+        verbose_name = "lidmaatschap"
+        verbose_name_plural = "lidmaatschappen"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"], name="membership_unique_user_organisation"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.organisation}"
