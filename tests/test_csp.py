@@ -66,7 +66,9 @@ def assert_strict_csp(response, *, html_checked=True):
 
 @pytest.fixture
 def superuser_client(client, db):
-    client.force_login(UserFactory(username="beheerder", is_staff=True, is_superuser=True))
+    # No password: force_login needs none, and hashing one is slow.
+    user = UserFactory(username="beheerder", is_staff=True, is_superuser=True, password=None)
+    client.force_login(user)
     return client
 
 

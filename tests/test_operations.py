@@ -2,6 +2,7 @@
 
 import logging
 import socket
+import time
 from contextlib import contextmanager
 
 import pytest
@@ -42,6 +43,35 @@ def database_unreachable():
 
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(connection, "ensure_connection", unable_to_open)
+            yield
+
+
+@contextmanager
+def database_not_answering():
+    """A database that does not answer in time. PostgreSQL: a server that accepts the TCP
+    connection and then stays silent, with the shortest connect timeout libpq allows (2 s).
+    SQLite: its own timeout, a lock that is not released ("database is locked")."""
+    if connection.vendor == "postgresql":
+        with socket.socket() as silent:
+            silent.bind(("127.0.0.1", 0))
+            silent.listen()
+            original = {key: connection.settings_dict[key] for key in ("HOST", "PORT", "OPTIONS")}
+            connection.close()
+            connection.settings_dict["HOST"] = "127.0.0.1"
+            connection.settings_dict["PORT"] = silent.getsockname()[1]
+            connection.settings_dict["OPTIONS"] = {**original["OPTIONS"], "connect_timeout": 2}
+            try:
+                yield
+            finally:
+                connection.close()
+                connection.settings_dict.update(original)
+    else:
+
+        def locked():
+            raise OperationalError("database is locked")
+
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(connection, "ensure_connection", locked)
             yield
 
 
@@ -92,8 +122,21 @@ def test_public_pages_answer_a_dutch_503_and_recover(client):
 
 
 @unreachable_db
+def test_a_database_that_does_not_answer_gives_the_503_within_the_timeout(client):
+    if connection.vendor == "postgresql":
+        assert connection.settings_dict["OPTIONS"]["connect_timeout"] == 5
+    started = time.monotonic()
+    with database_not_answering():
+        response = client.get("/kaart/hgkm/")
+    assert response.status_code == 503
+    assert "<h1>Tijdelijk niet beschikbaar</h1>" in response.content.decode()
+    assert time.monotonic() - started < 10
+    assert client.get("/kaart/hgkm/").status_code == 200
+
+
+@unreachable_db
 def test_a_logged_in_partner_gets_the_503_page_in_the_admin_and_recovers(client):
-    client.force_login(UserFactory(username="partner", is_staff=True))
+    client.force_login(UserFactory(username="partner", is_staff=True, password=None))
     with database_unreachable():
         response = client.get("/beheer/")
         assert response.status_code == 503
