@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format migrate baseline
+.PHONY: install run test lint format migrate baseline deploycheck
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,5 +34,11 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: lint
+# Django's deployment check with production variables (DEBUG off, a random 50+ character key).
+deploycheck: install
+	DEBUG=0 ALLOWED_HOSTS=kaart.example.nl \
+	SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+test: lint deploycheck
 	$(BIN)/pytest

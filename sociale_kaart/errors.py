@@ -1,0 +1,70 @@
+"""Error responses: the Dutch 503 page for an unavailable database, and the 500 handler.
+
+The 503 and 500 pages are rendered without the request context, so that rendering them needs
+no database (no session, no user)."""
+
+import logging
+import sys
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, HttpResponseServerError
+from django.template import loader
+from django.utils.cache import add_never_cache_headers
+from django.views.defaults import ERROR_500_TEMPLATE_NAME
+
+logger = logging.getLogger("sociale_kaart.errors")
+
+RETRY_AFTER_SECONDS = 30
+
+
+def is_database_unavailable(exception: BaseException | None) -> bool:
+    """Connection refused, lost or timed out: Django raises these as OperationalError or
+    InterfaceError (for every backend)."""
+    return isinstance(exception, OperationalError | InterfaceError)
+
+
+def database_unavailable(request, exception: BaseException) -> HttpResponse:
+    # The exception's first line says refused / timed out / closed; it holds host and port of
+    # the database server, never request data.
+    detail = str(exception).strip().splitlines()[0][:200] if str(exception).strip() else ""
+    logger.warning(
+        "database unavailable",
+        extra={
+            "event": "database_unavailable",
+            "error": type(exception).__name__,
+            "detail": detail,
+            "method": request.method,
+            "path": request.path,
+        },
+    )
+    response = HttpResponse(
+        render_error_page("503.html", "De sociale kaart is tijdelijk niet beschikbaar."),
+        status=503,
+    )
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    add_never_cache_headers(response)
+    return response
+
+
+def server_error(request, template_name=ERROR_500_TEMPLATE_NAME):
+    """handler500: a database outage outside a view (e.g. loading the session in middleware)
+    still answers 503; anything else the static Dutch 500 page."""
+    exception = sys.exc_info()[1]
+    if is_database_unavailable(exception):
+        return database_unavailable(request, exception)
+    return HttpResponseServerError(
+        render_error_page(template_name, "Er ging iets mis. Probeer het later opnieuw.")
+    )
+
+
+def render_error_page(template_name: str, fallback: str) -> str:
+    """Render an error page without context. An error page must not fail itself: if the
+    template cannot be rendered (e.g. static files not collected), answer a bare Dutch page."""
+    try:
+        return loader.get_template(template_name).render()
+    except Exception:
+        logger.exception(
+            "error page could not be rendered",
+            extra={"event": "error_page_failed", "template": template_name},
+        )
+        return f'<!DOCTYPE html><html lang="nl"><title>{fallback}</title><h1>{fallback}</h1>'
