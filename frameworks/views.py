@@ -1,5 +1,6 @@
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 
 from frameworks.coverage import compute_matrix, matrix_as_json, summarise_gaps
 from frameworks.models import Framework, Phase
@@ -27,6 +28,14 @@ def _filtered_matrix(request, slug):
     return framework, filterset, matrix
 
 
+def cell_search_url(filterset, phase_slug: str, violence_type_slug: str) -> str:
+    """The search for one cell under the matrix's filters: it lists the cell's organisations."""
+    query = filterset.as_query()
+    query["violence_type"] = violence_type_slug
+    query["phase"] = phase_slug
+    return f"{reverse('providers:offer-search')}?{query.urlencode()}"
+
+
 def matrix_page(request, slug):
     framework, filterset, matrix = _filtered_matrix(request, slug)
     context = {
@@ -35,6 +44,9 @@ def matrix_page(request, slug):
         "matrix": matrix,
         "query": request.GET.urlencode(),
     }
+    if matrix:
+        for cell in matrix.cells:  # each cell links to its search, under the same filters
+            cell.search_url = cell_search_url(filterset, cell.phase.slug, cell.violence_type.slug)
     return render(request, "frameworks/matrix.html", context, status=200 if matrix else 400)
 
 
@@ -44,4 +56,7 @@ def matrix_api(request, slug):
         return JsonResponse(
             {"error": "Ongeldige filter", "fields": filterset.errors.get_json_data()}, status=400
         )
-    return JsonResponse(matrix_as_json(matrix))
+    payload = matrix_as_json(matrix)
+    for cell in payload["cells"]:
+        cell["search_url"] = cell_search_url(filterset, cell["phase"], cell["violence_type"])
+    return JsonResponse(payload)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
@@ -51,7 +52,8 @@ class OfferSpec:
     organisation: str
     framework: Framework
     cells: set[tuple[int, int]]  # (phase_id, violence_type_id)
-    facts: dict = field(default_factory=dict)
+    facts: dict = field(default_factory=dict)  # scalar fields: name -> value
+    lists: dict[str, list[int]] = field(default_factory=dict)  # many-to-many: name -> pks
 
     @property
     def slug(self) -> str:
@@ -114,6 +116,9 @@ def read_baseline(directory: Path | None = None) -> Baseline:
     for name in list(organisation_facts) + list(offer_facts):
         if name not in organisations:
             problems.append(f"{FACTS_FILE}: onbekende organisatie '{name}'.")
+    checked_offer_facts = {
+        name: _check_offer_facts(name, facts, problems) for name, facts in offer_facts.items()
+    }
     for spec in organisations.values():
         for member in spec.members:
             if member not in organisations:
@@ -149,13 +154,15 @@ def read_baseline(directory: Path | None = None) -> Baseline:
             if row_problems:
                 problems.extend(row_problems)
                 continue
+            scalars, lists = checked_offer_facts.get(organisation, ({}, {}))
             offer = offers.setdefault(
                 (organisation, framework_slug),
                 OfferSpec(
                     organisation=organisation,
                     framework=framework,
                     cells=set(),
-                    facts=offer_facts.get(organisation, {}),
+                    facts=scalars,
+                    lists=lists,
                 ),
             )
             cell = (phases[phase_name], violence_types[(framework_slug, violence_type_name)])
@@ -165,6 +172,57 @@ def read_baseline(directory: Path | None = None) -> Baseline:
     if problems:
         raise BaselineError(problems)
     return Baseline(organisations=list(organisations.values()), offers=list(offers.values()))
+
+
+# Offer fields that the baseline itself sets; facts may not override them.
+RESERVED_OFFER_FIELDS = {
+    "id",
+    "organisation",
+    "name",
+    "slug",
+    "status",
+    "source",
+    "version",
+    "created_at",
+    "updated_at",
+}
+
+
+def _check_offer_facts(organisation: str, facts: dict, problems: list[str]):
+    """Split an organisation's offer facts into scalar values and lists of primary keys.
+
+    A list names the slugs of a maintained list (methods, age groups...); every slug must
+    exist. Scalars must be valid values of the offer's field. Problems go to `problems`.
+    """
+    scalars: dict = {}
+    lists: dict[str, list[int]] = {}
+    where = f"{FACTS_FILE}, aanbod van {organisation}"
+    for name, value in facts.items():
+        try:
+            model_field = Offer._meta.get_field(name)
+        except FieldDoesNotExist:
+            model_field = None
+        if model_field is None or name in RESERVED_OFFER_FIELDS or model_field.one_to_many:
+            problems.append(f"{where}: onbekend of niet toegestaan veld '{name}'.")
+            continue
+        if model_field.many_to_many:
+            if not isinstance(value, list):
+                problems.append(f"{where}: '{name}' moet een lijst van slugs zijn.")
+                continue
+            known = dict(
+                model_field.related_model.objects.filter(slug__in=value).values_list("slug", "pk")
+            )
+            unknown = [slug for slug in value if slug not in known]
+            if unknown:
+                problems.append(f"{where}: onbekende {name} {', '.join(map(str, unknown))}.")
+                continue
+            lists[name] = [known[slug] for slug in value]
+            continue
+        try:
+            scalars[name] = model_field.clean(value, None)
+        except ValidationError as error:
+            problems.append(f"{where}: ongeldige waarde voor '{name}': {' '.join(error.messages)}")
+    return scalars, lists
 
 
 def _has_partner_edits(baseline: Baseline) -> bool:
@@ -269,7 +327,7 @@ def _write(baseline: Baseline) -> None:
             "heeft ingevuld.",
             "status": Offer.Status.PUBLISHED,
             "source": Source.INVENTORY_2023,
-            **{key: value for key, value in spec.facts.items() if not isinstance(value, list)},
+            **spec.facts,
         }
         offer = existing_offers.get(spec.slug)
         if offer is None:
@@ -281,6 +339,9 @@ def _write(baseline: Baseline) -> None:
     bulk_create_with_history(new_offers, Offer)
 
     offers = {o.slug: o for o in Offer.objects.filter(source=Source.INVENTORY_2023)}
+    for spec in baseline.offers:
+        for name, pks in spec.lists.items():
+            getattr(offers[spec.slug], name).set(pks)
     Position.objects.filter(offer__source=Source.INVENTORY_2023).delete()
     positions = [
         Position(offer=offers[spec.slug], phase_id=phase_id, violence_type_id=violence_type_id)

@@ -1,60 +1,151 @@
-"""One FilterSet for offers: the search page, the search API and the matrix filters use it."""
+"""One FilterSet for offers: the search page, the search API and the matrix filters use it.
+
+Every value is a slug (or `ja`/`nee`, a number of weeks, a text); an unknown value is a form
+error, never a crash. The choices of all lists are read in one query (providers.choices).
+"""
+
+from dataclasses import dataclass
 
 import django_filters
+from django import forms
+from django.http import QueryDict
 
-from frameworks.models import Framework, Phase, ViolenceType
-from providers.models import Offer, Organisation
+from providers.choices import LISTS, ReferenceChoices, load_reference_choices
+from providers.models import Offer, Organisation, Position
+from providers.search import MAX_QUERY_LENGTH, SORT_CHOICES, order_offers, search_text
 
-# Filters that pick a cell or a framework; the matrix itself spans those, so it ignores them.
+# Filters that pick a cell or a framework; the matrix itself spans those, so it drops them.
 CELL_FILTERS = ("framework", "violence_type", "phase")
+# Filters that only order the results; meaningless for the matrix.
+ORDER_FILTERS = ("sort",)
+
+YES_NO = [("ja", "Ja"), ("nee", "Nee")]
+MAX_WAITING_WEEKS = 520
+
+# Filter name -> the offer's many-to-many field it looks in.
+LIST_FIELDS = {
+    "target_group": "target_groups",
+    "age_group": "age_groups",
+    "legal_framework": "legal_frameworks",
+    "municipality": "municipalities",
+    "method": "methods",
+    "treatment_factor": "treatment_factors",
+}
+
+
+class WeeksFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
+def _choice(label, empty_label, method, field_name=None):
+    return django_filters.ChoiceFilter(
+        label=label, empty_label=empty_label, method=method, field_name=field_name
+    )
 
 
 class OfferFilterSet(django_filters.FilterSet):
-    framework = django_filters.ModelChoiceFilter(
-        label="Analysekader",
-        queryset=Framework.objects.all(),
-        to_field_name="slug",
-        field_name="positions__violence_type__framework",
-        distinct=True,
-        empty_label="Alle analysekaders",
+    q = django_filters.CharFilter(
+        label="Zoeken",
+        method="filter_text",
+        max_length=MAX_QUERY_LENGTH,
+        help_text="Zoekt in de naam en omschrijving van het aanbod en van de organisatie.",
     )
-    violence_type = django_filters.ModelChoiceFilter(
-        label="Geweldsvorm",
-        queryset=ViolenceType.objects.select_related("framework"),
-        to_field_name="slug",
-        method="filter_cell",
-        empty_label="Alle geweldsvormen",
-    )
-    phase = django_filters.ModelChoiceFilter(
-        label="Fase",
-        queryset=Phase.objects.all(),
-        to_field_name="slug",
-        method="filter_cell",
-        empty_label="Alle fasen",
-    )
+    framework = _choice("Analysekader", "Alle analysekaders", "filter_framework")
+    violence_type = _choice("Geweldsvorm", "Alle geweldsvormen", "filter_cell")
+    phase = _choice("Fase", "Alle fasen", "filter_cell")
     role = django_filters.ChoiceFilter(
         label="Rol van de organisatie",
         field_name="organisation__role",
         choices=Organisation.Role.choices,
         empty_label="Alle rollen",
     )
+    target_group = _choice("Doelgroep", "Alle doelgroepen", "filter_list")
+    age_group = _choice("Leeftijdsgroep", "Alle leeftijden", "filter_list")
+    legal_framework = _choice("Juridisch kader", "Alle kaders", "filter_list")
+    municipality = _choice("Gemeente (werkgebied)", "Alle gemeenten", "filter_list")
+    method = _choice("Methode", "Alle methoden", "filter_list")
+    treatment_factor = _choice("Bejegeningsfactor", "Alle bejegeningsfactoren", "filter_list")
+    self_referral = django_filters.ChoiceFilter(
+        label="Zelf aanmelden (zonder huisarts)",
+        choices=YES_NO,
+        empty_label="Maakt niet uit",
+        method="filter_yes_no",
+        field_name="self_referral",
+    )
+    experience_experts = django_filters.ChoiceFilter(
+        label="Werkt met ervaringsdeskundigen",
+        choices=YES_NO,
+        empty_label="Maakt niet uit",
+        method="filter_yes_no",
+        field_name="works_with_experience_experts",
+    )
+    max_waiting_weeks = WeeksFilter(
+        label="Wachttijd hoogstens (weken)",
+        field_name="waiting_weeks",
+        lookup_expr="lte",
+        min_value=0,
+        max_value=MAX_WAITING_WEEKS,
+    )
+    sort = django_filters.ChoiceFilter(
+        label="Sorteren op",
+        choices=SORT_CHOICES,
+        empty_label="Standaard",
+        method="order_after_filtering",
+    )
 
     class Meta:
         model = Offer
         fields = []
 
+    def __init__(
+        self, data=None, queryset=None, *, reference: ReferenceChoices | None = None, **kw
+    ):
+        super().__init__(data, queryset=queryset, **kw)
+        self.reference = reference or load_reference_choices()
+        for name in (*LISTS, "violence_type"):
+            self.filters[name].extra["choices"] = self.reference.choices(name)
+
+    # Filter methods -----------------------------------------------------------------------
+
+    def filter_text(self, queryset, name, value):
+        return search_text(queryset, value)
+
+    def filter_framework(self, queryset, name, value):
+        framework = self.reference.pk_for("framework", value)
+        in_framework = Position.objects.filter(violence_type__framework=framework)
+        return queryset.filter(pk__in=in_framework.values("offer_id"))
+
     def filter_cell(self, queryset, name, value):
         """Violence type and phase together select one cell: the same position must hold both."""
-        violence_type = self.form.cleaned_data.get("violence_type")
-        phase = self.form.cleaned_data.get("phase")
-        if name == "phase" and violence_type is not None:
+        data = self.form.cleaned_data
+        if name == "phase" and data.get("violence_type"):
             return queryset  # applied together with violence_type
         conditions = {}
-        if violence_type is not None:
-            conditions["positions__violence_type"] = violence_type
-        if phase is not None:
-            conditions["positions__phase"] = phase
-        return queryset.filter(pk__in=Offer.objects.filter(**conditions).values("pk"))
+        if data.get("violence_type"):
+            conditions["violence_type"] = self.reference.pk_for(
+                "violence_type", data["violence_type"]
+            )
+        if data.get("phase"):
+            conditions["phase"] = self.reference.pk_for("phase", data["phase"])
+        return queryset.filter(pk__in=Position.objects.filter(**conditions).values("offer_id"))
+
+    def filter_list(self, queryset, name, value):
+        return queryset.filter(**{LIST_FIELDS[name]: self.reference.pk_for(name, value)})
+
+    def filter_yes_no(self, queryset, name, value):
+        return queryset.filter(**{name: value == "ja"})
+
+    def order_after_filtering(self, queryset, name, value):
+        return queryset  # ordering needs every filter applied first; see filter_queryset
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if "sort" not in self.filters:
+            return queryset
+        data = self.form.cleaned_data
+        return order_offers(queryset, data.get("sort"), ranked=bool(data.get("q")))
+
+    # Reading the filters back ---------------------------------------------------------------
 
     def organisations(self):
         """The organisations that the organisation-level filters (role) admit."""
@@ -63,10 +154,80 @@ class OfferFilterSet(django_filters.FilterSet):
             organisations = organisations.filter(role=self.form.cleaned_data["role"])
         return organisations
 
+    def as_query(self, *, without=()) -> QueryDict:
+        """The valid filter values as a query (slugs), leaving out the names in `without`."""
+        query = QueryDict(mutable=True)
+        if not self.is_valid():
+            return query
+        for name, value in self.form.cleaned_data.items():
+            if value not in (None, "") and name not in without:
+                query[name] = str(value)
+        return query
 
-def matrix_filterset(data, request=None) -> OfferFilterSet:
-    """The OfferFilterSet as the matrix uses it: every filter but those that pick a cell."""
-    data = data.copy()
-    for name in CELL_FILTERS:
-        data.pop(name, None)
-    return OfferFilterSet(data, queryset=Offer.objects.published(), request=request)
+    def active_filters(self) -> list[tuple[str, str, str]]:
+        """`(name, label, shown value)` of each filter with a value, in form order."""
+        if not self.is_valid():
+            return []
+        active = []
+        for name, value in self.form.cleaned_data.items():
+            if value in (None, "") or name in ORDER_FILTERS:
+                continue
+            field = self.form.fields[name]
+            label = field.label
+            if name == "q":
+                label, shown = "Zoektekst", f"“{value}”"
+            elif name == "max_waiting_weeks":
+                shown = "1 week" if value == 1 else f"{value} weken"
+            else:
+                shown = _choice_label(field.choices, value)
+            active.append((name, label, shown))
+        return active
+
+
+@dataclass
+class LooseningHint:
+    label: str
+    shown: str
+    count: int
+    url_query: str
+
+
+def loosening_hints(filterset: OfferFilterSet) -> list[LooseningHint]:
+    """For an empty result: how many offers each active filter, left out alone, would give.
+
+    One count query per active filter (at most the number of filters).
+    """
+    hints = []
+    for name, label, shown in filterset.active_filters():
+        query = filterset.as_query(without={name})
+        looser = OfferFilterSet(
+            query, queryset=Offer.objects.published(), reference=filterset.reference
+        )
+        hints.append(
+            LooseningHint(
+                label=label, shown=shown, count=looser.qs.count(), url_query=query.urlencode()
+            )
+        )
+    return hints
+
+
+def _choice_label(choices, value) -> str:
+    for key, label in choices:
+        if isinstance(label, list | tuple):
+            found = _choice_label(label, value)
+            if found != value:
+                return found
+        elif key == value:
+            return str(label)
+    return value
+
+
+def matrix_filterset(data, request=None, reference=None) -> OfferFilterSet:
+    """The OfferFilterSet as the matrix uses it: every filter but those that pick a cell or
+    only order the results; the form does not offer those either."""
+    filterset = OfferFilterSet(
+        data, queryset=Offer.objects.published(), request=request, reference=reference
+    )
+    for name in CELL_FILTERS + ORDER_FILTERS:
+        del filterset.filters[name]
+    return filterset

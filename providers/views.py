@@ -1,8 +1,14 @@
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
 
 from frameworks.grids import build_grids
+from providers.filters import OfferFilterSet, loosening_hints
 from providers.models import Offer, Organisation, Position
+from providers.public import public_address, verification_overdue
+from providers.search import public_offers, public_offers_in_full
+
+RESULTS_PER_PAGE = 20
 
 
 def organisation_list(request):
@@ -28,9 +34,44 @@ def organisation_detail(request, slug):
     return render(request, "providers/organisation_detail.html", context)
 
 
-def offer_detail(request, slug):
-    offer = get_object_or_404(Offer.objects.published().select_related("organisation"), slug=slug)
-    held = set(offer.positions.values_list("phase_id", "violence_type_id"))
-    return render(
-        request, "providers/offer_detail.html", {"offer": offer, "grids": build_grids(held)}
+def _page(paginator: Paginator, raw: str | None):
+    """The requested page, or the nearest one with a message saying why; never an error."""
+    if raw in (None, ""):
+        return paginator.page(1), ""
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9 or int(raw) < 1:
+        return paginator.page(1), "Dat paginanummer bestaat niet; u ziet de eerste pagina."
+    if int(raw) > paginator.num_pages:
+        return (
+            paginator.page(paginator.num_pages),
+            f"Pagina {int(raw)} bestaat niet; u ziet de laatste pagina ({paginator.num_pages}).",
+        )
+    return paginator.page(int(raw)), ""
+
+
+def offer_search(request):
+    filterset = OfferFilterSet(request.GET, queryset=public_offers(), request=request)
+    context = {"filterset": filterset}
+    if not filterset.is_valid():
+        return render(request, "providers/offer_search.html", context, status=400)
+    paginator = Paginator(filterset.qs, RESULTS_PER_PAGE)
+    page, page_message = _page(paginator, request.GET.get("page"))
+    context.update(
+        page=page,
+        page_message=page_message,
+        active_filters=filterset.active_filters(),
+        hints=loosening_hints(filterset) if paginator.count == 0 else [],
+        query=filterset.as_query().urlencode(),
     )
+    return render(request, "providers/offer_search.html", context)
+
+
+def offer_detail(request, slug):
+    offer = get_object_or_404(public_offers_in_full(), slug=slug)
+    held = {(position.phase_id, position.violence_type_id) for position in offer.positions.all()}
+    context = {
+        "offer": offer,
+        "address": public_address(offer),
+        "verification_overdue": verification_overdue(offer),
+        "grids": build_grids(held),
+    }
+    return render(request, "providers/offer_detail.html", context)

@@ -80,6 +80,15 @@ class OfferFactory(factory.django.DjangoModelFactory):
                 violence_type=ViolenceType.objects.get(slug=violence_type_slug),
             )
 
+    @factory.post_generation
+    def lists(self, create, extracted, **kwargs):
+        """`lists={"methods": ["top-3"], "age_groups": [...]}` sets those lists by slug."""
+        if not create or not extracted:
+            return
+        for name, slugs in extracted.items():
+            related = Offer._meta.get_field(name).related_model
+            getattr(self, name).set(related.objects.filter(slug__in=slugs))
+
 
 class PositionFactory(factory.django.DjangoModelFactory):
     class Meta:

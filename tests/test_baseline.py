@@ -1,3 +1,4 @@
+import json
 import shutil
 
 import pytest
@@ -138,3 +139,28 @@ def test_a_broken_fixture_row_writes_nothing(db, tmp_path, file_name, line, brok
     assert f"regel {line}" in str(error.value)
     assert Organisation.objects.count() == 0
     assert Position.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("offer_facts", "message"),
+    [
+        ({"Switch": {"methods": ["toverkunst"]}}, "onbekende methods toverkunst"),
+        ({"Switch": {"methods": "top-3"}}, "lijst van slugs"),
+        ({"Switch": {"capacity_per_year": -10}}, "capacity_per_year"),
+        ({"Switch": {"status": "concept"}}, "niet toegestaan veld 'status'"),
+        ({"Switch": {"kleur": "blauw"}}, "onbekend of niet toegestaan veld 'kleur'"),
+    ],
+)
+def test_broken_offer_facts_write_nothing(db, tmp_path, offer_facts, message):
+    for path in (settings.BASE_DIR / "fixtures").iterdir():
+        shutil.copy(path, tmp_path / path.name)
+    facts_file = tmp_path / "baseline_facts.json"
+    facts = json.loads(facts_file.read_text(encoding="utf-8"))
+    facts["offers"] = offer_facts
+    facts_file.write_text(json.dumps(facts), encoding="utf-8")
+
+    with pytest.raises(CommandError) as error:
+        call_command("load_baseline", "--directory", str(tmp_path))
+
+    assert message in str(error.value)
+    assert Organisation.objects.count() == 0

@@ -1,0 +1,119 @@
+"""What the public may see of an offer: one place for the offer page and the JSON API.
+
+A confidential address (Offer.address_confidential) never leaves this module: neither the
+street nor the postal code nor the city.
+"""
+
+import calendar
+import datetime
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils import timezone
+
+from providers.models import Offer
+
+VERIFICATION_MAX_AGE_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class PublicAddress:
+    street: str
+    postal_code: str
+    city: str
+
+
+def public_address(offer: Offer) -> PublicAddress | None:
+    """The offer's address when it may be shown; None when confidential or not given."""
+    if offer.address_confidential:
+        return None
+    if not (offer.address or offer.postal_code or offer.city):
+        return None
+    return PublicAddress(street=offer.address, postal_code=offer.postal_code, city=offer.city)
+
+
+def _months_ago(today: datetime.date, months: int) -> datetime.date:
+    year, month = divmod(today.year * 12 + today.month - 1 - months, 12)
+    month += 1
+    return datetime.date(year, month, min(today.day, calendar.monthrange(year, month)[1]))
+
+
+def verification_overdue(offer: Offer, today: datetime.date | None = None) -> bool:
+    """True when the organisation never confirmed the entry, or over 12 months ago."""
+    if offer.last_verified is None:
+        return True
+    today = today or timezone.localdate()
+    return offer.last_verified < _months_ago(today, VERIFICATION_MAX_AGE_MONTHS)
+
+
+def _refs(items, *extra) -> list[dict]:
+    return [
+        {"slug": item.slug, "name": item.name, **{name: getattr(item, name) for name in extra}}
+        for item in items
+    ]
+
+
+def _date(value):
+    return value.isoformat() if value else None
+
+
+def offer_as_json(offer: Offer) -> dict:
+    """The public JSON of an offer. Names follow Open Referral HSDS where it has one.
+
+    Expects the lists prefetched (providers.search.public_offers_in_full).
+    """
+    address = public_address(offer)
+    return {
+        "slug": offer.slug,
+        "name": offer.name,
+        "description": offer.description,
+        "url": reverse("providers:offer-detail", kwargs={"slug": offer.slug}),
+        "api_url": reverse("providers:api-offer-detail", kwargs={"slug": offer.slug}),
+        "organisation": {"slug": offer.organisation.slug, "name": offer.organisation.name},
+        "positions": [
+            {
+                "framework": position.violence_type.framework.slug,
+                "phase": position.phase.slug,
+                "violence_type": position.violence_type.slug,
+            }
+            for position in offer.positions.all()
+        ],
+        "target_groups": _refs(offer.target_groups.all()),
+        "age_groups": _refs(offer.age_groups.all()),
+        "minimum_age": offer.minimum_age,
+        "maximum_age": offer.maximum_age,
+        "eligibility_description": offer.eligibility_description,
+        "legal_frameworks": _refs(offer.legal_frameworks.all()),
+        "methods": _refs(offer.methods.all()),
+        "treatment_factors": _refs(offer.treatment_factors.all(), "code"),
+        "works_with_experience_experts": offer.works_with_experience_experts,
+        "offers_peer_group": offer.offers_peer_group,
+        "duration": offer.duration or None,
+        "duration_description": offer.duration_description,
+        "fundings": _refs(offer.fundings.all()),
+        "capacity_per_year": offer.capacity_per_year,
+        "current_occupancy": offer.current_occupancy,
+        "capacity_updated_on": _date(offer.capacity_updated_on),
+        "waiting_weeks": offer.waiting_weeks,
+        "self_referral": offer.self_referral,
+        "application_process": offer.application_process,
+        "municipalities": _refs(offer.municipalities.all()),
+        "contact_name": offer.contact_name,
+        "phone": offer.phone,
+        "email": offer.email,
+        "website": offer.website,
+        "address": (
+            {
+                "address_1": address.street,
+                "postal_code": address.postal_code,
+                "city": address.city,
+            }
+            if address
+            else None
+        ),
+        # HSDS calls the date an entry was last confirmed `assured_date`.
+        "assured_date": _date(offer.last_verified),
+        "last_verified": _date(offer.last_verified),
+        "verification_overdue": verification_overdue(offer),
+        "updated_at": offer.updated_at.isoformat(),
+    }
