@@ -324,6 +324,9 @@ def _write_matrix_sheet(sheet, matrix: Matrix, export: MatrixExport) -> None:
         border=GRID,
     )
 
+    header_lines = max(_estimated_lines(name, VIOLENCE_TYPE_COLUMN_WIDTH) for name in header)
+    sheet.row_dimensions[MATRIX_HEADER_ROW].height = LINE_HEIGHT * header_lines + 4
+
     row_number = MATRIX_HEADER_ROW
     for row in matrix.rows:
         row_number += 1

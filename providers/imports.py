@@ -29,7 +29,7 @@ from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
-from import_export.forms import ImportForm
+from import_export.forms import ImportForm, SelectableFieldsExportForm
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -278,6 +278,15 @@ class SpreadsheetImportForm(ImportForm):
         return cleaned_data
 
 
+class ColumnNamesExportForm(SelectableFieldsExportForm):
+    """The export form, listing the fields by their (Dutch) column names."""
+
+    def _get_field_label(self, resource, field_name):
+        field = resource.fields.get(field_name)
+        label = field.column_name if field is not None else field_name
+        return label[:1].upper() + label[1:]
+
+
 # --- The admin -------------------------------------------------------------------------
 
 
@@ -290,6 +299,8 @@ class MunicipalityImportExportMixin(ImportExportMixin):
     """
 
     import_form_class = SpreadsheetImportForm
+    export_form_class = ColumnNamesExportForm
+    to_encoding = "utf-8-sig"  # CSV with a byte order mark, so that Excel reads UTF-8
     formats = [SafeXLSX, SafeCSV]
     import_error_display = ("message",)
 

@@ -559,3 +559,32 @@ def test_the_municipality_sees_import_and_export_in_the_admin(municipality_clien
     changelist = municipality_client.get("/beheer/providers/offer/").content.decode()
     assert "/beheer/providers/offer/import/" in changelist
     assert "/beheer/providers/offer/export/" in changelist
+
+
+def test_the_import_page_explains_the_file_in_dutch(municipality_client, db):
+    page = municipality_client.get("/beheer/providers/offer/import/")
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert "hoogstens 5 MB" in content
+    assert "posities" in content  # the expected columns are listed
+    assert "adres (VERTROUWELIJK bij geheim adres)" in content
+
+
+def test_the_export_page_lists_the_dutch_column_names(municipality_client, db):
+    content = municipality_client.get("/beheer/providers/offer/export/").content.decode()
+    assert "Posities" in content
+    assert "Adres (VERTROUWELIJK bij geheim adres)" in content
+    assert "Postal Code" not in content
+
+
+@pytest.mark.parametrize("model", ["organisation", "offer"])
+@pytest.mark.parametrize("offers", [10, 1000])
+def test_admin_export_query_count_does_not_grow_with_offers(
+    municipality_client, many_offers, django_assert_max_num_queries, model, offers
+):
+    many_offers(offers)
+    with django_assert_max_num_queries(20):
+        response = export(municipality_client, model, XLSX)
+    assert response.status_code == 200
+    rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows())
+    assert len(rows) - 1 == (offers if model == "offer" else max(1, offers // 5))
