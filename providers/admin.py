@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from providers.imports import MunicipalityImportExportMixin
 from providers.models import (
     AgeGroup,
     Funding,
@@ -14,6 +15,7 @@ from providers.models import (
     TargetGroup,
     TreatmentFactor,
 )
+from providers.resources import OfferResource, OrganisationResource
 
 
 class ReferenceItemAdmin(admin.ModelAdmin):
@@ -38,7 +40,8 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SimpleHistoryAdmin):
+class OrganisationAdmin(MunicipalityImportExportMixin, SimpleHistoryAdmin):
+    resource_classes = [OrganisationResource]
     list_display = ["name", "role", "source", "updated_at"]
     list_filter = ["role", "source"]
     search_fields = ["name", "report_labels", "description"]
@@ -54,7 +57,8 @@ class PositionInline(admin.TabularInline):
 
 
 @admin.register(Offer)
-class OfferAdmin(SimpleHistoryAdmin):
+class OfferAdmin(MunicipalityImportExportMixin, SimpleHistoryAdmin):
+    resource_classes = [OfferResource]
     list_display = ["name", "organisation", "status", "source", "last_verified", "updated_at"]
     list_filter = ["status", "source", "organisation__role"]
     list_select_related = ["organisation"]

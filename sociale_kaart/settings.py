@@ -217,3 +217,8 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF],
     },
 }
+
+# Spreadsheet import and export in the admin (django-import-export): a confirmed import runs
+# in one transaction, so that it writes everything or nothing.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_SKIP_ADMIN_CONFIRM = False

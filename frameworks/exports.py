@@ -1,0 +1,492 @@
+"""The coverage matrices as an Excel workbook, for the download and `manage.py export_matrix`.
+
+Plain functions over openpyxl. Every number and name comes from `frameworks.coverage`; this
+module only lays the matrices out. Text is always written as a string cell, so that data
+beginning with `=`, `+`, `-` or `@` can never become a formula (see `set_cell`).
+"""
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from io import BytesIO
+
+from django.db.models import Model, QuerySet
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from frameworks.coverage import COVERED, EMPTY, THIN, Cell, Matrix, compute_matrix
+from frameworks.models import Framework, Phase
+from providers.models import Position
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# Spreadsheet programs read text that starts with one of these as a formula (OWASP "CSV
+# injection"); tab and carriage return are used to smuggle the others past naive checks.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+SOURCE_TEXT = (
+    "Inventarisatie 2023 van het aanbod voor plegers in Amsterdam-Amstelland (de positionering "
+    "door de partners zelf), aangevuld met de wijzigingen die partners sindsdien in de sociale "
+    "kaart hebben ingevoerd. Alleen gepubliceerd aanbod telt mee."
+)
+COUNTING_TEXT = (
+    "Een cel telt de verschillende organisaties met gepubliceerd aanbod in die fase en "
+    "geweldsvorm. Totalen tellen verschillende organisaties: een organisatie die in meerdere "
+    "cellen staat, telt één keer."
+)
+NO_FILTERS = "geen filters"
+
+MARKERS = {EMPTY: "LEEG", THIN: "DUN"}
+FILLS = {
+    EMPTY: PatternFill("solid", fgColor="F5C2C2"),
+    THIN: PatternFill("solid", fgColor="FFE08A"),
+    COVERED: PatternFill("solid", fgColor="CDE8C4"),
+}
+HEADER_FILL = PatternFill("solid", fgColor="E6E6E6")
+BOLD = Font(bold=True)
+TITLE_FONT = Font(bold=True, size=14)
+WRAP_TOP = Alignment(wrap_text=True, vertical="top")
+CENTER = Alignment(horizontal="center", vertical="top")
+THIN_SIDE = Side(style="thin", color="767676")
+GRID = Border(left=THIN_SIDE, right=THIN_SIDE, top=THIN_SIDE, bottom=THIN_SIDE)
+
+MATRIX_HEADER_ROW = 4
+PHASE_COLUMN_WIDTH = 30
+VIOLENCE_TYPE_COLUMN_WIDTH = 24
+TOTAL_COLUMN_WIDTH = 12
+LINE_HEIGHT = 15
+SHEET_TITLE_MAX = 31
+INVALID_SHEET_TITLE = re.compile(r"[\\*?:/\[\]]")
+
+
+# --- Cells that never hold a formula ---------------------------------------------------
+
+
+def is_formula_like(value) -> bool:
+    """True for text that a spreadsheet program would treat as a formula."""
+    return isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
+
+
+def set_cell(cell, value) -> None:
+    """Write `value` into an openpyxl cell; text always as a string, never as a formula.
+
+    openpyxl turns any text starting with "=" into a formula cell; setting the data type
+    back to "s" stores it as a (inline) string, so Excel shows the text itself.
+    """
+    if isinstance(value, str):
+        cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        cell.data_type = "s"
+    else:
+        cell.value = value
+
+
+def csv_safe(value):
+    """Neutralise formula-like text for CSV the usual way: prefix a single quote."""
+    if is_formula_like(value):
+        return "'" + value
+    return value
+
+
+# --- Filters as text -------------------------------------------------------------------
+
+
+def active_filters(filterset) -> list[tuple[str, str]]:
+    """The filters in use as (Dutch label, display value), in the order of the form.
+
+    Works on any validated FilterSet: the label is the form field's label, the value the
+    display name of what was chosen (a model's name, a choice's label, "ja"/"nee", ...).
+    """
+    form = filterset.form
+    result = []
+    for name, field in form.fields.items():
+        value = form.cleaned_data.get(name)
+        if isinstance(value, QuerySet):
+            value = list(value)
+        if value is None or value == "" or value == [] or value == ():
+            continue
+        if isinstance(value, slice):
+            display = _range_display(field, value)
+        elif isinstance(value, list | tuple | set | frozenset):
+            display = "; ".join(_display(field, item) for item in value)
+        else:
+            display = _display(field, value)
+        if display:
+            result.append((str(field.label or name), display))
+    return result
+
+
+def _display(field, value) -> str:
+    if isinstance(value, Model):
+        return str(value)
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    if isinstance(value, datetime):
+        return timezone.localtime(value).strftime("%d-%m-%Y %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%d-%m-%Y")
+    choices = getattr(field, "choices", None)
+    if choices is not None and not isinstance(getattr(field, "queryset", None), QuerySet):
+        labels = {}
+        for key, label in choices:
+            if isinstance(label, list | tuple):  # an option group
+                labels.update({str(k): str(v) for k, v in label})
+            else:
+                labels[str(key)] = str(label)
+        return labels.get(str(value), str(value))
+    return str(value)
+
+
+def _range_display(field, value: slice) -> str:
+    start, stop = value.start, value.stop
+    if start is not None and stop is not None:
+        return f"van {_display(field, start)} tot en met {_display(field, stop)}"
+    if start is not None:
+        return f"vanaf {_display(field, start)}"
+    if stop is not None:
+        return f"tot en met {_display(field, stop)}"
+    return ""
+
+
+def filters_text(filters: Sequence[tuple[str, str]]) -> str:
+    if not filters:
+        return NO_FILTERS
+    return "; ".join(f"{label}: {value}" for label, value in filters)
+
+
+# --- Data ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PositionRow:
+    framework: str
+    phase: str
+    violence_type: str
+    organisation: str
+    offer: str
+
+
+def position_rows(frameworks: Sequence[Framework], offers) -> list[PositionRow]:
+    """Every position of the published `offers` in `frameworks`, in matrix order (one query).
+
+    A listing, not a coverage computation: the same offers that `compute_matrix` counts.
+    """
+    rows = (
+        Position.objects.filter(
+            offer__in=offers.published().values("pk"),
+            violence_type__framework__in=list(frameworks),
+        )
+        .order_by(
+            "violence_type__framework__order",
+            "phase__order",
+            "violence_type__order",
+            "offer__organisation__name",
+            "offer__name",
+        )
+        .values_list(
+            "violence_type__framework__name",
+            "phase__name",
+            "violence_type__name",
+            "offer__organisation__name",
+            "offer__name",
+        )
+    )
+    return [PositionRow(*row) for row in rows]
+
+
+@dataclass
+class MatrixExport:
+    matrices: list[Matrix]
+    positions: list[PositionRow]
+    filters: list[tuple[str, str]]
+    generated_at: datetime
+
+
+def collect_export(frameworks: Sequence[Framework], filterset) -> MatrixExport:
+    """Compute what the workbook shows for a validated matrix FilterSet."""
+    phases = list(Phase.objects.order_by("order"))
+    offers = filterset.qs
+    organisations = filterset.organisations()
+    matrices = [
+        compute_matrix(framework, offers=offers, organisations=organisations, phases=phases)
+        for framework in frameworks
+    ]
+    return MatrixExport(
+        matrices=matrices,
+        positions=position_rows(frameworks, offers),
+        filters=active_filters(filterset),
+        generated_at=timezone.now(),
+    )
+
+
+# --- The workbook ----------------------------------------------------------------------
+
+
+def matrix_workbook(frameworks: Sequence[Framework], filterset) -> Workbook:
+    return build_workbook(collect_export(frameworks, filterset))
+
+
+def build_workbook(export: MatrixExport) -> Workbook:
+    """Per framework a matrix sheet and a count sheet; then all positions; then notes."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    used_titles: set[str] = set()
+    for matrix in export.matrices:
+        _write_matrix_sheet(
+            workbook.create_sheet(_sheet_title("Matrix", matrix.framework, used_titles)),
+            matrix,
+            export,
+        )
+        _write_count_sheet(
+            workbook.create_sheet(_sheet_title("Aantallen", matrix.framework, used_titles)),
+            matrix,
+        )
+    _write_positions_sheet(workbook.create_sheet("Posities"), export.positions)
+    _write_notes_sheet(workbook.create_sheet("Toelichting"), export)
+    workbook.active = 0
+    return workbook
+
+
+def workbook_bytes(workbook: Workbook) -> bytes:
+    stream = BytesIO()
+    workbook.save(stream)
+    return stream.getvalue()
+
+
+def export_filename(frameworks: Sequence[Framework], day: date) -> str:
+    part = frameworks[0].slug if len(frameworks) == 1 else "analysekaders"
+    return f"sociale-kaart-{part}-{day.isoformat()}.xlsx"
+
+
+def cell_text(cell: Cell) -> str:
+    """The text of a matrix cell: marker (LEEG/DUN) and count, then one name per line."""
+    count = f"{cell.count} organisatie{'' if cell.count == 1 else 's'}"
+    marker = MARKERS.get(cell.status)
+    first_line = f"{marker} – {count}" if marker else count
+    return "\n".join([first_line, *(organisation.name for organisation in cell.organisations)])
+
+
+def _sheet_title(prefix: str, framework: Framework, used: set[str]) -> str:
+    """A valid, unique sheet title of at most 31 characters."""
+    candidates = [f"{prefix} {framework.name}", f"{prefix} {framework.slug.upper()}"]
+    for candidate in candidates:
+        title = INVALID_SHEET_TITLE.sub("-", candidate)
+        if len(title) <= SHEET_TITLE_MAX and title not in used:
+            used.add(title)
+            return title
+    base = INVALID_SHEET_TITLE.sub("-", candidates[1])[: SHEET_TITLE_MAX - 3]
+    number = 2
+    while f"{base} {number}" in used:
+        number += 1
+    used.add(f"{base} {number}")
+    return f"{base} {number}"
+
+
+def _write_row(sheet, row: int, values: Iterable, start_column: int = 1, **style) -> None:
+    for offset, value in enumerate(values):
+        cell = sheet.cell(row=row, column=start_column + offset)
+        set_cell(cell, value)
+        for name, setting in style.items():
+            setattr(cell, name, setting)
+
+
+def _estimated_lines(text: str, width: int) -> int:
+    return sum(max(1, math.ceil(len(line) / max(width - 2, 1))) for line in text.split("\n"))
+
+
+def _write_matrix_sheet(sheet, matrix: Matrix, export: MatrixExport) -> None:
+    framework = matrix.framework
+    threshold = matrix.thin_threshold
+    total_column = len(matrix.violence_types) + 2
+    set_cell(
+        sheet.cell(row=1, column=1),
+        f"{framework.name}: organisaties per fase (rijen) en geweldsvorm (kolommen)",
+    )
+    sheet.cell(row=1, column=1).font = TITLE_FONT
+    set_cell(
+        sheet.cell(row=2, column=1),
+        f"Filters: {filters_text(export.filters)}. Drempel dunne cel: {threshold}. "
+        f"Stand van {timezone.localtime(export.generated_at):%d-%m-%Y %H:%M}.",
+    )
+
+    header = ["Fase", *(vt.name for vt in matrix.violence_types), "Totaal (organisaties)"]
+    _write_row(
+        sheet,
+        MATRIX_HEADER_ROW,
+        header,
+        font=BOLD,
+        fill=HEADER_FILL,
+        alignment=WRAP_TOP,
+        border=GRID,
+    )
+
+    header_lines = max(_estimated_lines(name, VIOLENCE_TYPE_COLUMN_WIDTH) for name in header)
+    sheet.row_dimensions[MATRIX_HEADER_ROW].height = LINE_HEIGHT * header_lines + 4
+
+    row_number = MATRIX_HEADER_ROW
+    for row in matrix.rows:
+        row_number += 1
+        phase_cell = sheet.cell(row=row_number, column=1)
+        set_cell(phase_cell, row.phase.name)
+        phase_cell.font, phase_cell.fill = BOLD, HEADER_FILL
+        phase_cell.alignment, phase_cell.border = WRAP_TOP, GRID
+        lines = _estimated_lines(row.phase.name, PHASE_COLUMN_WIDTH)
+        for column, cell in enumerate(row.cells, start=2):
+            text = cell_text(cell)
+            target = sheet.cell(row=row_number, column=column)
+            set_cell(target, text)
+            target.fill, target.alignment, target.border = FILLS[cell.status], WRAP_TOP, GRID
+            lines = max(lines, _estimated_lines(text, VIOLENCE_TYPE_COLUMN_WIDTH))
+        total = sheet.cell(row=row_number, column=total_column, value=row.total)
+        total.font, total.alignment, total.border = BOLD, CENTER, GRID
+        sheet.row_dimensions[row_number].height = LINE_HEIGHT * lines + 4
+
+    row_number += 1
+    _write_row(
+        sheet,
+        row_number,
+        ["Totaal (organisaties)", *matrix.violence_type_totals, matrix.total],
+        font=BOLD,
+        fill=HEADER_FILL,
+        alignment=CENTER,
+        border=GRID,
+    )
+    sheet.cell(row=row_number, column=1).alignment = WRAP_TOP
+
+    row_number += 2
+    set_cell(sheet.cell(row=row_number, column=1), "Legenda")
+    sheet.cell(row=row_number, column=1).font = BOLD
+    legend = [
+        (EMPTY, "LEEG", "geen organisatie"),
+        (THIN, "DUN", f"1 tot en met {threshold} organisatie{'' if threshold == 1 else 's'}"),
+        (COVERED, "gedekt", f"meer dan {threshold} organisatie{'' if threshold == 1 else 's'}"),
+    ]
+    for status, marker, meaning in legend:
+        row_number += 1
+        marker_cell = sheet.cell(row=row_number, column=1)
+        set_cell(marker_cell, marker)
+        marker_cell.fill, marker_cell.border = FILLS[status], GRID
+        set_cell(sheet.cell(row=row_number, column=2), meaning)
+    row_number += 1
+    set_cell(sheet.cell(row=row_number, column=1), COUNTING_TEXT)
+
+    row_number += 2
+    heading = sheet.cell(row=row_number, column=1)
+    if matrix.unpositioned_organisations:
+        set_cell(heading, "Nog niet gepositioneerd in dit analysekader:")
+        heading.font = BOLD
+        for organisation in matrix.unpositioned_organisations:
+            row_number += 1
+            set_cell(sheet.cell(row=row_number, column=1), organisation.name)
+    else:
+        set_cell(heading, "Alle organisaties hebben zich in dit analysekader gepositioneerd.")
+
+    sheet.column_dimensions["A"].width = PHASE_COLUMN_WIDTH
+    for column in range(2, total_column):
+        sheet.column_dimensions[get_column_letter(column)].width = VIOLENCE_TYPE_COLUMN_WIDTH
+    sheet.column_dimensions[get_column_letter(total_column)].width = TOTAL_COLUMN_WIDTH
+    sheet.freeze_panes = sheet.cell(row=MATRIX_HEADER_ROW + 1, column=2)
+    _landscape_one_page_wide(sheet)
+    sheet.print_title_rows = f"{MATRIX_HEADER_ROW}:{MATRIX_HEADER_ROW}"
+    sheet.print_title_cols = "A:A"
+
+
+def _write_count_sheet(sheet, matrix: Matrix) -> None:
+    set_cell(sheet.cell(row=1, column=1), f"Aantal organisaties per cel: {matrix.framework.name}")
+    sheet.cell(row=1, column=1).font = BOLD
+    header_row = 3
+    _write_row(
+        sheet,
+        header_row,
+        ["Fase", *(vt.name for vt in matrix.violence_types), "Totaal"],
+        font=BOLD,
+        alignment=WRAP_TOP,
+    )
+    row_number = header_row
+    for row in matrix.rows:
+        row_number += 1
+        _write_row(sheet, row_number, [row.phase.name, *(c.count for c in row.cells), row.total])
+    _write_row(
+        sheet, row_number + 1, ["Totaal", *matrix.violence_type_totals, matrix.total], font=BOLD
+    )
+    sheet.column_dimensions["A"].width = PHASE_COLUMN_WIDTH + 12
+    for column in range(2, len(matrix.violence_types) + 3):
+        sheet.column_dimensions[get_column_letter(column)].width = 18
+    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=2)
+    _landscape_one_page_wide(sheet)
+
+
+def _write_positions_sheet(sheet, positions: list[PositionRow]) -> None:
+    header = ["Analysekader", "Fase", "Geweldsvorm", "Organisatie", "Aanbod"]
+    _write_row(sheet, 1, header, font=BOLD, fill=HEADER_FILL)
+    for row_number, position in enumerate(positions, start=2):
+        _write_row(
+            sheet,
+            row_number,
+            [
+                position.framework,
+                position.phase,
+                position.violence_type,
+                position.organisation,
+                position.offer,
+            ],
+        )
+    for column, width in zip("ABCDE", (38, 40, 40, 45, 55), strict=True):
+        sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:E{max(len(positions) + 1, 2)}"
+    _landscape_one_page_wide(sheet)
+    sheet.print_title_rows = "1:1"
+
+
+def _write_notes_sheet(sheet, export: MatrixExport) -> None:
+    rows: list[tuple[str, str]] = [
+        ("Datum", f"{timezone.localtime(export.generated_at):%d-%m-%Y %H:%M}"),
+        ("Analysekaders", "; ".join(m.framework.name for m in export.matrices)),
+    ]
+    if export.filters:
+        rows += [("Filter", f"{label}: {value}") for label, value in export.filters]
+    else:
+        rows.append(("Filters", NO_FILTERS))
+    rows += [
+        (
+            "Drempel dunne cel",
+            f"{m.framework.name}: {m.thin_threshold} (een cel met 1 tot en met "
+            f"{m.thin_threshold} organisaties is dun; een cel zonder organisatie is leeg)",
+        )
+        for m in export.matrices
+    ]
+    rows += [
+        ("Markering", "LEEG (rood) en DUN (geel) staan in kleur én als tekst in de cel."),
+        ("Telling", COUNTING_TEXT),
+        ("Bron", SOURCE_TEXT),
+        (
+            "Bladen",
+            "Matrix: zoals op de website, met namen en aantallen. Aantallen: dezelfde "
+            "getallen als tabel (voor grafiek of draaitabel). Posities: elke positie van het "
+            "aanbod (analysekader, fase, geweldsvorm, organisatie, aanbod).",
+        ),
+    ]
+    set_cell(
+        sheet.cell(row=1, column=1),
+        "Sociale kaart plegeraanpak Amsterdam-Amstelland: export van de analysekaders",
+    )
+    sheet.cell(row=1, column=1).font = TITLE_FONT
+    for row_number, (label, value) in enumerate(rows, start=3):
+        _write_row(sheet, row_number, [label], font=BOLD, alignment=WRAP_TOP)
+        _write_row(sheet, row_number, [value], start_column=2, alignment=WRAP_TOP)
+    sheet.column_dimensions["A"].width = 22
+    sheet.column_dimensions["B"].width = 110
+    _landscape_one_page_wide(sheet)
+
+
+def _landscape_one_page_wide(sheet) -> None:
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
