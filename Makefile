@@ -3,10 +3,12 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+# Front-end packages (design system, axe-core); re-installed when the lock file changes.
+NODE_INSTALLED := node_modules/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format migrate baseline deploycheck
+.PHONY: install assets run test lint format migrate baseline deploycheck
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,13 +18,19 @@ $(INSTALLED): pyproject.toml
 
 install: $(INSTALLED)
 
+$(NODE_INSTALLED): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $(NODE_INSTALLED)
+
+assets: $(NODE_INSTALLED)
+
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
 baseline: migrate
 	$(BIN)/python manage.py load_baseline
 
-run: baseline
+run: baseline assets
 	@echo "De sociale kaart draait op http://$(HOST):$(PORT)/ (beheer: http://$(HOST):$(PORT)/beheer/)"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
@@ -40,5 +48,5 @@ deploycheck: install
 	SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
-test: lint deploycheck
+test: lint deploycheck assets
 	$(BIN)/pytest

@@ -137,6 +137,18 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# --- Amsterdam design system (installed by `npm ci`, see package.json and `make assets`) ---
+# Served by whitenoise from node_modules under a prefix, e.g. /static/ams/css/index.css.
+# Nothing of node_modules is committed; collectstatic copies these folders for production.
+NODE_MODULES = BASE_DIR / "node_modules"
+STATICFILES_DIRS += [
+    ("ams/css", NODE_MODULES / "@amsterdam/design-system-css/dist"),
+    ("ams/tokens", NODE_MODULES / "@amsterdam/design-system-tokens/dist"),
+    ("ams/font", NODE_MODULES / "@amsterdam/design-system-assets/font"),
+    ("ams/logo", NODE_MODULES / "@amsterdam/design-system-assets/logo"),
+    ("ams/favicon", NODE_MODULES / "@amsterdam/design-system-assets/favicon"),
+]
+# --- end of the design system block ---
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
