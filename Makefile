@@ -43,10 +43,10 @@ format: install
 	$(BIN)/ruff format .
 
 # Django's deployment check with production variables (DEBUG off, a random 50+ character key).
-deploycheck: install
+deploycheck: install assets
 	DEBUG=0 ALLOWED_HOSTS=kaart.example.nl \
 	SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
-test: lint deploycheck assets
+test: lint assets deploycheck
 	$(BIN)/pytest

@@ -11,6 +11,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 # Variables read by settings.py that a developer's shell might have set; the subprocess starts
 # from a clean slate and sets only what each test asks for.
 SETTINGS_VARIABLES = (
+    # Set by the browser tests for Playwright; Django warns about it in a deployment check.
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
     "DEBUG",
     "SECRET_KEY",
     "ALLOWED_HOSTS",
