@@ -1,12 +1,17 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from providers.admin_scoping import view_on_site
+
 admin.site.site_header = "Sociale kaart plegeraanpak – beheer"
 admin.site.site_title = "Sociale kaart beheer"
 admin.site.index_title = "Beheer"
 
 urlpatterns = [
+    # The admin's "view on site" shortcut, scoped to the user's own organisations.
+    path("beheer/r/<int:content_type_id>/<path:object_id>/", view_on_site(admin.site)),
     path("beheer/", admin.site.urls),
+    path("account/", include("providers.account_urls")),
     path("", include("providers.urls")),
     path("", include("frameworks.urls")),
 ]
