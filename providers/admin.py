@@ -251,6 +251,9 @@ class OfferAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
     partner_readonly_fields = ["source"]
 
+    class Media:
+        css = {"all": ["css/admin-grid.css"]}  # also styles the "controle nodig" warnings
+
     def get_list_filter(self, request):
         filters = ["status", VerificationFilter, OwnOrganisationFilter]
         if can_manage_all(request.user):
@@ -328,6 +331,8 @@ class OfferAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         )
 
     def save_related(self, request, form, formsets, change):
+        # Not called when the municipality reverts a version (simple-history's view): a
+        # revert restores the offer's own fields; positions keep their own history.
         super().save_related(request, form, formsets, change)
         if "positions" in form.cleaned_data:
             services.offer_set_positions(

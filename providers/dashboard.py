@@ -87,7 +87,7 @@ class Change:
 def _who(record) -> str:
     user = record.history_user
     if user is None:
-        return "onbekend"
+        return "systeem"  # e.g. the baseline loaded by a management command
     return user.get_full_name() or user.get_username()
 
 
