@@ -1,7 +1,21 @@
-from django.contrib import admin
+"""The admin (/beheer/): the municipality manages everything, a partner only their own
+organisations and offers (see providers/admin_scoping.py)."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import F
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from providers import dashboard, services
+from providers.admin_scoping import ScopedAdminMixin, can_manage_all, organisations_for
+from providers.forms import InvitationForm, OfferAdminForm
 from providers.imports import MunicipalityImportExportMixin
+from providers.invitations import can_invite, invite_partner
 from providers.models import (
     AgeGroup,
     Funding,
@@ -34,37 +48,145 @@ class TreatmentFactorAdmin(ReferenceItemAdmin):
 
 
 class MembershipInline(admin.TabularInline):
+    """Shown only to those with permissions on memberships (the municipality)."""
+
     model = Membership
     extra = 0
     autocomplete_fields = ["user"]
 
 
+class OwnOrganisationFilter(admin.SimpleListFilter):
+    """Filter on organisation, offering only the organisations the user manages."""
+
+    title = "organisatie"
+    parameter_name = "organisatie"
+
+    def lookups(self, request, model_admin):
+        return [
+            (str(pk), name)
+            for pk, name in organisations_for(request.user).values_list("pk", "name")
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(organisation_id=self.value())
+        return queryset
+
+
+class VerificationFilter(admin.SimpleListFilter):
+    title = "gecontroleerd"
+    parameter_name = "gecontroleerd"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("recent", f"In de afgelopen {dashboard.VERIFICATION_MONTHS} maanden"),
+            ("verlopen", f"Niet in de afgelopen {dashboard.VERIFICATION_MONTHS} maanden"),
+            ("nooit", "Nooit"),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "recent":
+            return queryset.exclude(dashboard.overdue_filter())
+        if self.value() == "verlopen":
+            return queryset.filter(dashboard.overdue_filter())
+        if self.value() == "nooit":
+            return queryset.filter(last_verified__isnull=True)
+        return queryset
+
+
+# URL fields assume https, as Django 6 will.
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+
+
 @admin.register(Organisation)
-class OrganisationAdmin(MunicipalityImportExportMixin, SimpleHistoryAdmin):
+class OrganisationAdmin(MunicipalityImportExportMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     resource_classes = [OrganisationResource]
+    formfield_overrides = HTTPS_URLS
+    organisation_lookup = "id"
     list_display = ["name", "role", "source", "updated_at"]
     list_filter = ["role", "source"]
     search_fields = ["name", "report_labels", "description"]
-    prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["members"]
     inlines = [MembershipInline]
+    change_form_template = "admin/providers/organisation/change_form.html"
 
+    # A partner keeps the public details; the rest is the municipality's.
+    partner_readonly_fields = ["role", "slug", "members", "source", "report_labels"]
 
-class PositionInline(admin.TabularInline):
-    model = Position
-    extra = 0
-    autocomplete_fields = ["violence_type", "phase"]
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not can_manage_all(request.user):
+            readonly += self.partner_readonly_fields
+        return readonly
+
+    def get_prepopulated_fields(self, request, obj=None):
+        # Not a class attribute: simple-history's history form uses that attribute as is,
+        # also for partners, whose form has no slug field.
+        return {"slug": ["name"]} if can_manage_all(request.user) else {}
+
+    def get_urls(self):
+        urls = [
+            path(
+                "<path:object_id>/uitnodigen/",
+                self.admin_site.admin_view(self.invite_view),
+                name="providers_organisation_invite",
+            )
+        ]
+        return urls + super().get_urls()
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["can_invite"] = obj is not None and can_invite(request.user)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def invite_view(self, request, object_id):
+        """Invite a person to edit this organisation's data: account, membership, e-mail."""
+        organisation = self.get_object(request, object_id)
+        if not can_invite(request.user):
+            raise PermissionDenied
+        form = InvitationForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            user, sent = invite_partner(
+                email=form.cleaned_data["email"],
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+                organisation=organisation,
+                request=request,
+            )
+            if sent:
+                self.message_user(
+                    request,
+                    f"{user.email} is uitgenodigd en heeft een e-mail gekregen om een "
+                    "wachtwoord in te stellen.",
+                    messages.SUCCESS,
+                )
+            else:
+                self.message_user(
+                    request,
+                    f"Het account voor {user.email} is aangemaakt, maar de e-mail kon niet "
+                    "worden verzonden.",
+                    messages.ERROR,
+                )
+            return redirect(reverse("admin:providers_organisation_change", args=[organisation.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Gebruiker uitnodigen voor {organisation.name}",
+            "opts": self.opts,
+            "original": organisation,
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/providers/organisation/invite.html", context)
 
 
 @admin.register(Offer)
-class OfferAdmin(MunicipalityImportExportMixin, SimpleHistoryAdmin):
+class OfferAdmin(MunicipalityImportExportMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     resource_classes = [OfferResource]
-    list_display = ["name", "organisation", "status", "source", "last_verified", "updated_at"]
-    list_filter = ["status", "source", "organisation__role"]
+    form = OfferAdminForm
+    formfield_overrides = HTTPS_URLS
+    organisation_lookup = "organisation_id"
+    list_display = ["name", "organisation", "status", "verified_on", "updated_at"]
     list_select_related = ["organisation"]
     search_fields = ["name", "description", "organisation__name"]
-    prepopulated_fields = {"slug": ["name"]}
-    autocomplete_fields = ["organisation"]
+    readonly_fields = ["last_verified"]
     filter_horizontal = [
         "target_groups",
         "age_groups",
@@ -74,12 +196,168 @@ class OfferAdmin(MunicipalityImportExportMixin, SimpleHistoryAdmin):
         "fundings",
         "municipalities",
     ]
-    inlines = [PositionInline]
+    actions = ["mark_verified"]
+    object_history_template = "admin/providers/offer/object_history.html"
+    fieldsets = [
+        (None, {"fields": ["organisation", "name", "slug", "status", "description"]}),
+        ("Posities in de analysekaders", {"fields": ["positions"]}),
+        (
+            "Voor wie",
+            {
+                "fields": [
+                    "target_groups",
+                    "age_groups",
+                    ("minimum_age", "maximum_age"),
+                    "eligibility_description",
+                    "legal_frameworks",
+                ]
+            },
+        ),
+        (
+            "Werkwijze",
+            {
+                "fields": [
+                    "methods",
+                    "treatment_factors",
+                    "works_with_experience_experts",
+                    "offers_peer_group",
+                    ("duration", "duration_description"),
+                    "fundings",
+                ]
+            },
+        ),
+        (
+            "Capaciteit en toegang",
+            {
+                "fields": [
+                    ("capacity_per_year", "current_occupancy", "capacity_updated_on"),
+                    "waiting_weeks",
+                    "self_referral",
+                    "application_process",
+                ]
+            },
+        ),
+        (
+            "Contact en werkgebied",
+            {
+                "fields": [
+                    "municipalities",
+                    "contact_name",
+                    ("phone", "email"),
+                    "website",
+                    ("address", "postal_code", "city"),
+                    "address_confidential",
+                ]
+            },
+        ),
+        ("Controle", {"fields": ["source", "last_verified", "verified"]}),
+    ]
+
+    partner_readonly_fields = ["source"]
+
+    class Media:
+        css = {"all": ["css/admin-grid.css"]}  # also styles the "controle nodig" warnings
+
+    def get_list_filter(self, request):
+        filters = ["status", VerificationFilter, OwnOrganisationFilter]
+        if can_manage_all(request.user):
+            filters += ["organisation__role", "source"]
+        return filters
+
+    def get_autocomplete_fields(self, request):
+        # A partner chooses from their own few organisations in a plain select.
+        return ["organisation"] if can_manage_all(request.user) else []
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not can_manage_all(request.user):
+            readonly += self.partner_readonly_fields
+            if obj is not None:
+                readonly.append("slug")
+        return readonly
+
+    def get_prepopulated_fields(self, request, obj=None):
+        # Not a class attribute: simple-history's history form uses that attribute as is,
+        # also for partners, whose form has no slug field.
+        return {"slug": ["name"]} if can_manage_all(request.user) else {}
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None and not can_manage_all(request.user):
+            # A partner's new offer gets its slug from its name.
+            fieldsets = [
+                (name, {**options, "fields": [f for f in options["fields"] if f != "slug"]})
+                for name, options in fieldsets
+            ]
+        return fieldsets
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if "slug" in form.base_fields:
+            form.base_fields["slug"].required = False
+            form.base_fields["slug"].help_text = "Laat leeg om het adres uit de naam te maken."
+        return form
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "organisation":
+            organisations = organisations_for(request.user)
+            kwargs["queryset"] = organisations
+            if not can_manage_all(request.user):
+                own = list(organisations[:2])
+                if len(own) == 1:
+                    kwargs["initial"] = own[0].pk
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(
+        description="laatst gecontroleerd", ordering=F("last_verified").asc(nulls_first=True)
+    )
+    def verified_on(self, offer):
+        if offer.last_verified is None:
+            return format_html('<span class="verification-overdue">{}</span>', "nooit")
+        if dashboard.is_overdue(offer):
+            return format_html(
+                '<span class="verification-overdue">{} (controle nodig)</span>',
+                offer.last_verified.strftime("%d-%m-%Y"),
+            )
+        return offer.last_verified.strftime("%d-%m-%Y")
+
+    @admin.action(description="Gegevens gecontroleerd (vandaag)", permissions=["change"])
+    def mark_verified(self, request, queryset):
+        count = services.offers_mark_verified(offers=queryset, user=request.user)
+        noun = "aanbieding" if count == 1 else "aanbiedingen"
+        self.message_user(
+            request, f"{count} {noun} gemarkeerd als gecontroleerd op vandaag.", messages.SUCCESS
+        )
+
+    def save_model(self, request, obj, form, change):
+        services.offer_save(
+            offer=obj, user=request.user, verified=form.cleaned_data.get("verified", False)
+        )
+
+    def save_related(self, request, form, formsets, change):
+        # Not called when the municipality reverts a version (simple-history's view): a
+        # revert restores the offer's own fields; positions keep their own history.
+        super().save_related(request, form, formsets, change)
+        if "positions" in form.cleaned_data:
+            services.offer_set_positions(
+                offer=form.instance, user=request.user, cells=form.cleaned_data["positions"]
+            )
+
+    def history_view(self, request, object_id, extra_context=None):
+        pk = self.history_pk_or_404(request, object_id)
+        position_history = (
+            Position.history.filter(offer_id=pk)
+            .select_related("history_user", "phase", "violence_type")
+            .order_by("-history_date")[:200]
+        )
+        extra_context = {**(extra_context or {}), "position_history": position_history}
+        return super().history_view(request, object_id, extra_context)
 
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
     list_display = ["user", "organisation", "created_at"]
+    list_filter = [("organisation", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["user", "organisation"]
     search_fields = ["user__username", "user__email", "organisation__name"]
     autocomplete_fields = ["user", "organisation"]

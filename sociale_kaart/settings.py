@@ -234,3 +234,25 @@ CONTENT_SECURITY_POLICY = {
 # in one transaction, so that it writes everything or nothing.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_CONFIRM = False
+
+# --- Partner admin: accounts and login protection (issue 4) ---------------------------------
+# django-axes locks a login after 5 failures for the same username from the same address, for
+# 15 minutes, and answers 429 with a Dutch page. AxesStandaloneBackend must come first and
+# AxesMiddleware last.
+from datetime import timedelta  # noqa: E402
+
+INSTALLED_APPS += ["axes"]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/account/lockout.html"
+AXES_HTTP_RESPONSE_CODE = 429
+# The set-password link in an invitation stays valid for 7 days.
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 7
+# --- end partner admin -----------------------------------------------------------------------

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from providers.admin_scoping import view_on_site
 from sociale_kaart import health
 
 admin.site.site_header = "Sociale kaart plegeraanpak – beheer"
@@ -9,7 +10,10 @@ admin.site.index_title = "Beheer"
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
+    # The admin's "view on site" shortcut, scoped to the user's own organisations.
+    path("beheer/r/<int:content_type_id>/<path:object_id>/", view_on_site(admin.site)),
     path("beheer/", admin.site.urls),
+    path("account/", include("providers.account_urls")),
     path("", include("providers.urls")),
     path("", include("frameworks.urls")),
 ]

@@ -1,0 +1,151 @@
+"""What the admin start page shows: freshness of the entries and recent changes.
+
+Every function runs a fixed number of queries, whatever the amount of data.
+"""
+
+import datetime
+from dataclasses import dataclass
+from heapq import merge
+
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from providers.models import Offer, Organisation, Position
+
+VERIFICATION_MONTHS = 12
+
+
+def verification_cutoff(today: datetime.date | None = None) -> datetime.date:
+    """Entries last verified before this date were not verified in the past 12 months."""
+    today = today or timezone.localdate()
+    year, month = divmod(today.month - 1 - VERIFICATION_MONTHS, 12)
+    year, month = today.year + year, month + 1
+    for day in (today.day, 30, 29, 28):
+        try:
+            return datetime.date(year, month, day)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def overdue_filter(today: datetime.date | None = None) -> Q:
+    return Q(last_verified__isnull=True) | Q(last_verified__lt=verification_cutoff(today))
+
+
+def is_overdue(offer: Offer, today: datetime.date | None = None) -> bool:
+    return offer.last_verified is None or offer.last_verified < verification_cutoff(today)
+
+
+@dataclass
+class OfferFreshness:
+    offer: Offer
+    overdue: bool
+
+
+def offers_to_verify(user) -> list[OfferFreshness]:
+    """The user's own offers, the least recently verified first (one query)."""
+    cutoff = verification_cutoff()
+    offers = (
+        Offer.objects.for_user(user)
+        .select_related("organisation")
+        .order_by(F("last_verified").asc(nulls_first=True), "organisation__name", "name")
+    )
+    return [
+        OfferFreshness(
+            offer=offer, overdue=offer.last_verified is None or offer.last_verified < cutoff
+        )
+        for offer in offers
+    ]
+
+
+def overdue_offers(limit: int = 25) -> tuple[int, list[Offer]]:
+    """All offers not verified in 12 months: how many, and the `limit` oldest (two queries)."""
+    overdue = Offer.objects.filter(overdue_filter()).exclude(status=Offer.Status.ARCHIVED)
+    count = overdue.count()
+    oldest = list(
+        overdue.select_related("organisation").order_by(
+            F("last_verified").asc(nulls_first=True), "organisation__name", "name"
+        )[:limit]
+    )
+    return count, oldest
+
+
+ACTIONS = {"+": "toegevoegd", "~": "gewijzigd", "-": "verwijderd"}
+
+
+@dataclass
+class Change:
+    when: datetime.datetime
+    who: str
+    kind: str
+    action: str
+    description: str
+    url: str | None
+
+
+def _who(record) -> str:
+    user = record.history_user
+    if user is None:
+        return "systeem"  # e.g. the baseline loaded by a management command
+    return user.get_full_name() or user.get_username()
+
+
+def _admin_url(record, name: str, object_id) -> str | None:
+    if record.history_type == "-":
+        return None
+    return reverse(f"admin:providers_{name}_change", args=[object_id])
+
+
+def recent_changes(limit: int = 20) -> list[Change]:
+    """The latest changes to organisations, offers and positions, newest first (four queries)."""
+    organisations = [
+        Change(
+            when=record.history_date,
+            who=_who(record),
+            kind="Organisatie",
+            action=ACTIONS[record.history_type],
+            description=record.name,
+            url=_admin_url(record, "organisation", record.id),
+        )
+        for record in Organisation.history.select_related("history_user").order_by("-history_date")[
+            :limit
+        ]
+    ]
+    offers = [
+        Change(
+            when=record.history_date,
+            who=_who(record),
+            kind="Aanbod",
+            action=ACTIONS[record.history_type],
+            description=record.name,
+            url=_admin_url(record, "offer", record.id),
+        )
+        for record in Offer.history.select_related("history_user").order_by("-history_date")[:limit]
+    ]
+    position_records = list(
+        Position.history.select_related("history_user", "phase", "violence_type").order_by(
+            "-history_date"
+        )[:limit]
+    )
+    offer_names = dict(
+        Offer.objects.filter(pk__in={r.offer_id for r in position_records}).values_list(
+            "pk", "name"
+        )
+    )
+    positions = [
+        Change(
+            when=record.history_date,
+            who=_who(record),
+            kind="Positie",
+            action=ACTIONS[record.history_type],
+            description=f"{offer_names.get(record.offer_id, 'verwijderd aanbod')}: "
+            f"{record.phase.name} – {record.violence_type.name}",
+            url=reverse("admin:providers_offer_change", args=[record.offer_id])
+            if record.offer_id in offer_names
+            else None,
+        )
+        for record in position_records
+    ]
+    newest_first = merge(organisations, offers, positions, key=lambda c: c.when, reverse=True)
+    return list(newest_first)[:limit]

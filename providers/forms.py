@@ -1,0 +1,187 @@
+"""Admin forms: the offer with its position grid, and the invitation of a partner user."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db import models
+
+from frameworks.grids import build_grids
+from providers.models import Offer
+
+CELL_SEPARATOR = "__"
+
+
+def cell_key(phase, violence_type) -> str:
+    return f"{phase.slug}{CELL_SEPARATOR}{violence_type.slug}"
+
+
+def cell_label(phase, violence_type) -> str:
+    return f"{phase.name} – {violence_type.name}"
+
+
+class PositionGridWidget(forms.CheckboxSelectMultiple):
+    """Checkboxes laid out as one table per framework: phases as rows, violence types as
+    columns. Every checkbox carries a label ("Preventie – Kindermishandeling") for screen
+    readers; the table headers give sighted users the same reading."""
+
+    template_name = "admin/providers/widgets/position_grid.html"
+
+    class Media:
+        css = {"all": ["css/admin-grid.css"]}
+
+    def __init__(self, attrs=None, grids=()):
+        super().__init__(attrs)
+        self.grids = list(grids)
+
+    def __deepcopy__(self, memo):
+        copy = super().__deepcopy__(memo)
+        copy.grids = self.grids
+        return copy
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        checked = {str(v) for v in value or ()}
+        base_id = context["widget"]["attrs"].get("id") or f"id_{name}"
+        context["grids"] = [
+            {
+                "framework": grid.framework,
+                "violence_types": grid.violence_types,
+                "rows": [
+                    {
+                        "phase": row.phase,
+                        "cells": [
+                            {
+                                "value": cell.key,
+                                "id": f"{base_id}_{cell.key}",
+                                "label": cell_label(cell.phase, cell.violence_type),
+                                "checked": cell.key in checked,
+                            }
+                            for cell in row.cells
+                        ],
+                    }
+                    for row in grid.rows
+                ],
+            }
+            for grid in self.grids
+        ]
+        context["disabled"] = bool(context["widget"]["attrs"].get("disabled"))
+        return context
+
+
+class PositionGridField(forms.MultipleChoiceField):
+    """The cells an offer covers, posted as "phaseslug__violencetypeslug" keys.
+
+    The grids (frameworks, phases, violence types) come from the database, so the form sets
+    them per instance with `set_grids`. `clean` returns a set of (phase_id, violence_type_id).
+    """
+
+    widget = PositionGridWidget
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=(), **kwargs)
+        self.cells: dict[str, tuple[int, int]] = {}
+
+    def set_grids(self, grids):
+        cells = [cell for grid in grids for row in grid.rows for cell in row.cells]
+        self.cells = {cell.key: (cell.phase.pk, cell.violence_type.pk) for cell in cells}
+        self.choices = [(cell.key, cell_label(cell.phase, cell.violence_type)) for cell in cells]
+        self.widget.grids = list(grids)
+
+    def keys_for(self, held) -> list[str]:
+        by_ids = {ids: key for key, ids in self.cells.items()}
+        return [by_ids[ids] for ids in held if ids in by_ids]
+
+    def clean(self, value):
+        keys = super().clean(value)
+        return {self.cells[key] for key in keys}
+
+    def has_changed(self, initial, data):
+        return set(initial or ()) != set(data or ())
+
+
+def https_formfield(db_field, **kwargs):
+    """Model form fields as usual, but URL fields assume https (Django 6's default)."""
+    if isinstance(db_field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return db_field.formfield(**kwargs)
+
+
+class OfferAdminForm(forms.ModelForm):
+    positions = PositionGridField(
+        required=False,
+        label="Posities",
+        help_text="Vink per analysekader de cellen aan (fase × geweldsvorm) waarin dit aanbod "
+        "hulp biedt.",
+    )
+    verified = forms.BooleanField(
+        label="Gegevens gecontroleerd",
+        required=False,
+        help_text="Vink aan als u alle gegevens van dit aanbod hebt nagelopen; "
+        "“laatst gecontroleerd” wordt dan de datum van vandaag.",
+    )
+
+    class Meta:
+        model = Offer
+        formfield_callback = https_formfield
+        fields = [
+            "organisation",
+            "name",
+            "slug",
+            "status",
+            "description",
+            "target_groups",
+            "age_groups",
+            "minimum_age",
+            "maximum_age",
+            "eligibility_description",
+            "legal_frameworks",
+            "methods",
+            "treatment_factors",
+            "works_with_experience_experts",
+            "offers_peer_group",
+            "duration",
+            "duration_description",
+            "fundings",
+            "capacity_per_year",
+            "current_occupancy",
+            "capacity_updated_on",
+            "waiting_weeks",
+            "self_referral",
+            "application_process",
+            "municipalities",
+            "contact_name",
+            "phone",
+            "email",
+            "website",
+            "address",
+            "postal_code",
+            "city",
+            "address_confidential",
+            "source",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["positions"]
+        field.set_grids(build_grids(set()))
+        if self.instance.pk:
+            held = self.instance.positions.values_list("phase_id", "violence_type_id")
+            self.initial.setdefault("positions", field.keys_for(held))
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label="E-mailadres")
+    first_name = forms.CharField(label="Voornaam", max_length=150, required=False)
+    last_name = forms.CharField(label="Achternaam", max_length=150, required=False)
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        user_model = get_user_model()
+        if (
+            user_model.objects.filter(email__iexact=email).exists()
+            or user_model.objects.filter(username__iexact=email).exists()
+        ):
+            raise forms.ValidationError(
+                "Er bestaat al een account met dit e-mailadres. Koppel dat account aan de "
+                "organisatie via een lidmaatschap."
+            )
+        return email
