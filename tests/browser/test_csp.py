@@ -30,10 +30,6 @@ def assert_no_violations(page, url):
     assert violations == [] and csp_console == [], f"{url}: {violations} {csp_console}"
 
 
-# The offer admin form's URL fields lack `assume_scheme` (admin branch); not the subject here.
-@pytest.mark.filterwarnings(
-    "ignore:The default scheme will be changed:django.utils.deprecation.RemovedInDjango60Warning"
-)
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_key_pages_show_no_csp_violations_and_admin_scripts_work(browser, live_server, baseline):
     # Data first: the ORM may not run while Playwright's event loop runs in this thread.
