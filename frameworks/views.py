@@ -1,11 +1,21 @@
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 
+from frameworks.cache import cache_public_page
 from frameworks.coverage import compute_matrix, matrix_as_json, summarise_gaps
 from frameworks.models import Framework, Phase
-from providers.filters import matrix_filterset
+from providers.filters import CELL_FILTERS, OfferFilterSet, matrix_filterset
+
+# The search page; a matrix cell's "en N meer" links there with the cell and the filters.
+SEARCH_URL = "/aanbod/"
 
 
+def matrix_params() -> set[str]:
+    """The query parameters a matrix understands: every filter but those that pick a cell."""
+    return set(OfferFilterSet.base_filters) - set(CELL_FILTERS)
+
+
+@cache_public_page()
 def home(request):
     phases = list(Phase.objects.order_by("order"))
     summaries = [
@@ -27,17 +37,24 @@ def _filtered_matrix(request, slug):
     return framework, filterset, matrix
 
 
+@cache_public_page(allowed_params=matrix_params)
 def matrix_page(request, slug):
     framework, filterset, matrix = _filtered_matrix(request, slug)
+    filters = request.GET.copy()
+    for name in CELL_FILTERS:
+        filters.pop(name, None)
     context = {
         "framework": framework,
         "filterset": filterset,
         "matrix": matrix,
         "query": request.GET.urlencode(),
+        "search_url": SEARCH_URL,
+        "filter_query": filters.urlencode(),
     }
     return render(request, "frameworks/matrix.html", context, status=200 if matrix else 400)
 
 
+@cache_public_page(allowed_params=matrix_params)
 def matrix_api(request, slug):
     framework, filterset, matrix = _filtered_matrix(request, slug)
     if matrix is None:

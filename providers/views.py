@@ -1,10 +1,12 @@
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
 
+from frameworks.cache import cache_public_page
 from frameworks.grids import build_grids
 from providers.models import Offer, Organisation, Position
 
 
+@cache_public_page()
 def organisation_list(request):
     organisations = Organisation.objects.annotate(
         published_offers=Count("offers", filter=Q(offers__status=Offer.Status.PUBLISHED))
@@ -12,6 +14,7 @@ def organisation_list(request):
     return render(request, "providers/organisation_list.html", {"organisations": organisations})
 
 
+@cache_public_page()
 def organisation_detail(request, slug):
     organisation = get_object_or_404(
         Organisation.objects.prefetch_related("members", "partnerships"), slug=slug
@@ -28,6 +31,7 @@ def organisation_detail(request, slug):
     return render(request, "providers/organisation_detail.html", context)
 
 
+@cache_public_page()
 def offer_detail(request, slug):
     offer = get_object_or_404(Offer.objects.published().select_related("organisation"), slug=slug)
     held = set(offer.positions.values_list("phase_id", "violence_type_id"))

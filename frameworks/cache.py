@@ -1,0 +1,208 @@
+"""Caching of computed coverage, invalidated through one data version.
+
+Every cached entry's key holds the *data version*: a counter in the cache that every write
+which can alter coverage bumps. A bump makes all earlier entries unreachable at once (they
+expire on their own), so invalidation needs no list of keys and cannot miss a filter
+combination. What bumps it:
+
+- saves and deletes of organisations, offers, positions, frameworks (thresholds), phases,
+  violence types and the reference lists, and changes of their many-to-many relations: signal
+  receivers connected in `FrameworksConfig.ready` (the admin, imports and services all save
+  through the models);
+- bulk writes, which send no signals: `VersionedQuerySet` (the managers of those models) bumps
+  after `bulk_create`, `bulk_update` and `update`, and the bulk paths (`load_baseline`,
+  `generate_demo_data`, `clear_demo_data`) call `bump_data_version` once more at the end.
+
+A bump happens at once and again when the transaction commits, so that a request in another
+process that read the old data just before the commit cannot keep it under the new version.
+
+The cache backend is Django's default cache: process memory in development, Redis when
+`REDIS_URL` is set. With several processes (gunicorn workers) use Redis: a bump in one process
+is then seen by all; with process memory each process only sees its own bumps.
+"""
+
+import hashlib
+import time
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import models, transaction
+from django.http import HttpResponse
+
+VERSION_KEY = "sociale-kaart:data-version"
+# Entries become unreachable when the version moves on. The timeout frees memory and bounds
+# how long a page that depends on the date (e.g. "not verified for a year") can lag behind.
+TIMEOUT = 60 * 60
+
+
+def data_version() -> int:
+    """The current data version; starts at the clock, so that a version lost from the cache
+    (evicted, flushed) never comes back as a value that older entries still carry."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+        version = cache.get(VERSION_KEY)
+    return version
+
+
+def _bump() -> None:
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # the key is gone: start from the clock again
+        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+
+
+def bump_data_version() -> None:
+    """Make every cached coverage and response obsolete: now, and after the commit."""
+    _bump()
+    transaction.on_commit(_bump)
+
+
+def versioned_key(*parts) -> str:
+    """A cache key for `parts` under the current data version (hashed: any length, any text)."""
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    return f"sociale-kaart:{data_version()}:{digest}"
+
+
+def get_or_compute(key: str, compute):
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, TIMEOUT)
+    return value
+
+
+class VersionedQuerySet(models.QuerySet):
+    """Bumps the data version after the bulk writes that bypass model signals."""
+
+    def bulk_create(self, *args, **kwargs):
+        result = super().bulk_create(*args, **kwargs)
+        bump_data_version()
+        return result
+
+    def bulk_update(self, *args, **kwargs):
+        result = super().bulk_update(*args, **kwargs)
+        bump_data_version()
+        return result
+
+    def update(self, **kwargs):
+        result = super().update(**kwargs)
+        bump_data_version()
+        return result
+
+
+def _coverage_models():
+    from frameworks.models import Framework, Phase, ViolenceType
+    from providers.models import (
+        AgeGroup,
+        Funding,
+        LegalFramework,
+        Method,
+        Municipality,
+        Offer,
+        Organisation,
+        Position,
+        TargetGroup,
+        TreatmentFactor,
+    )
+
+    return [
+        Framework,
+        Phase,
+        ViolenceType,
+        Organisation,
+        Offer,
+        Position,
+        TargetGroup,
+        AgeGroup,
+        LegalFramework,
+        Method,
+        Funding,
+        TreatmentFactor,
+        Municipality,
+    ]
+
+
+def _on_change(sender, **kwargs):
+    bump_data_version()
+
+
+def connect_signals() -> None:
+    """Connect the invalidation receivers; called once from `FrameworksConfig.ready`."""
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    for model in _coverage_models():
+        uid = f"coverage-cache-{model._meta.label_lower}"
+        post_save.connect(_on_change, sender=model, dispatch_uid=f"{uid}-save")
+        post_delete.connect(_on_change, sender=model, dispatch_uid=f"{uid}-delete")
+        for field in model._meta.many_to_many:
+            through = field.remote_field.through
+            m2m_changed.connect(_on_change, sender=through, dispatch_uid=f"{uid}-{field.name}-m2m")
+
+
+# Whole responses -------------------------------------------------------------------------
+
+
+def cache_public_page(allowed_params=()):
+    """Decorate a public view: its anonymous GET responses are cached per URL and data version
+    (see `cached_response`). `allowed_params` is an iterable of query parameter names, or a
+    callable returning one (evaluated per request, e.g. the names of a FilterSet's filters)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            params = allowed_params() if callable(allowed_params) else allowed_params
+            return cached_response(
+                request,
+                (view.__module__, view.__qualname__, args, sorted(kwargs.items())),
+                lambda: view(request, *args, **kwargs),
+                allowed_params=params,
+            )
+
+        return wrapper
+
+    return decorator
+
+
+def cached_response(request, parts: tuple, render, allowed_params=()):
+    """The response of `render()`, cached per `parts`, query string and data version.
+
+    Only for anonymous GET requests whose query string holds nothing but `allowed_params`
+    (so that arbitrary parameters cannot fill the cache), and only when the response is a
+    plain 200 that holds nothing personal: no cookies set, no CSRF token, no CSP nonce.
+    """
+    if not getattr(settings, "CACHE_WHOLE_RESPONSES", True) or not _cacheable_request(
+        request, allowed_params
+    ):
+        return render()
+    query = sorted((name, value) for name, values in request.GET.lists() for value in values)
+    key = versioned_key("response", *parts, query)
+    stored = cache.get(key)
+    if stored is not None:
+        content_type, content = stored
+        return HttpResponse(content, content_type=content_type)
+    response = render()
+    if _cacheable_response(request, response):
+        cache.set(key, (response["Content-Type"], response.content), TIMEOUT)
+    return response
+
+
+def _cacheable_request(request, allowed_params) -> bool:
+    return (
+        request.method == "GET"
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and all(name in allowed_params for name in request.GET)
+    )
+
+
+def _cacheable_response(request, response) -> bool:
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not response.has_header("Vary")
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not request.META.get("CSRF_COOKIE_USED")
+        and not isinstance(getattr(request, "_csp_nonce", None), str)
+    )
