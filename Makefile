@@ -36,3 +36,9 @@ format: install
 
 test: lint
 	$(BIN)/pytest
+
+# Benchmark at baseline and national size, written to docs/benchmark.md (see there). Runs on
+# SQLite, and also on PostgreSQL when DATABASE_URL points to a database named *bench*.
+.PHONY: bench
+bench: install
+	$(BIN)/python bench/run.py

@@ -22,7 +22,9 @@ is then seen by all; with process memory each process only sees its own bumps.
 """
 
 import hashlib
+import threading
 import time
+from collections import OrderedDict
 from functools import wraps
 
 from django.conf import settings
@@ -65,11 +67,54 @@ def versioned_key(*parts) -> str:
     return f"sociale-kaart:{data_version()}:{digest}"
 
 
-def get_or_compute(key: str, compute):
-    value = cache.get(key)
+class _LocalLRU:
+    """A small process-local layer in front of the shared cache, for entries that are large
+    and never change under their key (the key holds the data version): a hit costs neither a
+    round trip to Redis nor unpickling. Bounded by entries and by (estimated) bytes."""
+
+    def __init__(self, max_entries: int, max_bytes: int):
+        self.max_entries, self.max_bytes = max_entries, max_bytes
+        self.entries: OrderedDict[str, tuple[object, int]] = OrderedDict()
+        self.size = 0
+        self.lock = threading.Lock()
+
+    def get(self, key: str):
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is None:
+                return None
+            self.entries.move_to_end(key)
+            return entry[0]
+
+    def set(self, key: str, value, size: int) -> None:
+        if size > self.max_bytes:
+            return
+        with self.lock:
+            if key in self.entries:
+                return
+            self.entries[key] = (value, size)
+            self.size += size
+            while len(self.entries) > self.max_entries or self.size > self.max_bytes:
+                _, (_, dropped) = self.entries.popitem(last=False)
+                self.size -= dropped
+
+
+_local_values = _LocalLRU(max_entries=16, max_bytes=64 * 1024 * 1024)  # computed matrices
+_local_responses = _LocalLRU(max_entries=256, max_bytes=64 * 1024 * 1024)  # page bodies
+
+
+def get_or_compute(key: str, compute, size=lambda value: 1):
+    """The value under `key`, from this process, the shared cache, or `compute()`.
+
+    The value may be shared between requests of this process: treat it as read-only.
+    """
+    value = _local_values.get(key)
     if value is None:
-        value = compute()
-        cache.set(key, value, TIMEOUT)
+        value = cache.get(key)
+        if value is None:
+            value = compute()
+            cache.set(key, value, TIMEOUT)
+        _local_values.set(key, value, size(value))
     return value
 
 
@@ -178,13 +223,16 @@ def cached_response(request, parts: tuple, render, allowed_params=()):
         return render()
     query = sorted((name, value) for name, values in request.GET.lists() for value in values)
     key = versioned_key("response", *parts, query)
-    stored = cache.get(key)
+    stored = _local_responses.get(key) or cache.get(key)
     if stored is not None:
         content_type, content = stored
+        _local_responses.set(key, stored, len(content))
         return HttpResponse(content, content_type=content_type)
     response = render()
     if _cacheable_response(request, response):
-        cache.set(key, (response["Content-Type"], response.content), TIMEOUT)
+        stored = (response["Content-Type"], response.content)
+        cache.set(key, stored, TIMEOUT)
+        _local_responses.set(key, stored, len(response.content))
     return response
 
 

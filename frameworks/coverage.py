@@ -6,9 +6,11 @@ endpoint and the Excel export all call `compute_matrix`.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.core.exceptions import EmptyResultSet
 from django.db.models import Exists, OuterRef, Value
+from django.urls import reverse
 
 from frameworks.cache import get_or_compute, versioned_key
 from frameworks.models import Framework, Phase, ViolenceType
@@ -36,6 +38,16 @@ def cell_status(count: int, thin_threshold: int) -> str:
 class OrganisationRef:
     name: str
     slug: str
+
+    @property
+    def url(self) -> str:
+        return _organisation_url(self.slug)
+
+
+@lru_cache(maxsize=20_000)
+def _organisation_url(slug: str) -> str:
+    """An organisation's page; remembered, as a national matrix page links ~1,000 of them."""
+    return reverse("providers:organisation-detail", kwargs={"slug": slug})
 
 
 @dataclass
