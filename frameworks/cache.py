@@ -18,10 +18,15 @@ process that read the old data just before the commit cannot keep it under the n
 
 The cache backend is Django's default cache: process memory in development, Redis when
 `REDIS_URL` is set. With several processes (gunicorn workers) use Redis: a bump in one process
-is then seen by all; with process memory each process only sees its own bumps.
+is then seen by all; with process memory each process only sees its own bumps. A small
+process-local layer keeps recent pages and matrices (their keys hold the version, so it never
+serves stale data). When Redis cannot be reached, pages are computed without the cache; a bump
+that fails then is logged, and entries Redis kept from before the outage may be served until
+the next bump or their timeout (an hour).
 """
 
 import hashlib
+import logging
 import threading
 import time
 from collections import OrderedDict
@@ -32,19 +37,37 @@ from django.core.cache import cache
 from django.db import models, transaction
 from django.http import HttpResponse
 
+try:
+    from redis.exceptions import RedisError
+except ImportError:  # redis is a dependency; without it only the local-memory cache works
+    RedisError = OSError
+
+logger = logging.getLogger(__name__)
+CACHE_ERRORS = (OSError, RedisError)
 VERSION_KEY = "sociale-kaart:data-version"
 # Entries become unreachable when the version moves on. The timeout frees memory and bounds
 # how long a page that depends on the date (e.g. "not verified for a year") can lag behind.
 TIMEOUT = 60 * 60
 
 
-def data_version() -> int:
-    """The current data version; starts at the clock, so that a version lost from the cache
-    (evicted, flushed) never comes back as a value that older entries still carry."""
-    version = cache.get(VERSION_KEY)
+def _shared(operation: str, *args, **kwargs):
+    """Run an operation on the shared cache; None when it cannot be reached (Redis down):
+    pages are then computed without caching instead of failing."""
+    try:
+        return getattr(cache, operation)(*args, **kwargs)
+    except CACHE_ERRORS:
+        logger.warning("cache unavailable: %s failed", operation)
+        return None
+
+
+def data_version() -> int | None:
+    """The current data version (None when the cache cannot be reached). It starts at the
+    clock, so that a version lost from the cache (evicted, flushed) never comes back as a value
+    that older entries still carry."""
+    version = _shared("get", VERSION_KEY)
     if version is None:
-        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
-        version = cache.get(VERSION_KEY)
+        _shared("add", VERSION_KEY, time.time_ns(), timeout=None)
+        version = _shared("get", VERSION_KEY)
     return version
 
 
@@ -52,7 +75,9 @@ def _bump() -> None:
     try:
         cache.incr(VERSION_KEY)
     except ValueError:  # the key is gone: start from the clock again
-        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+        _shared("add", VERSION_KEY, time.time_ns(), timeout=None)
+    except CACHE_ERRORS:
+        logger.error("cache unavailable: the data version could not be bumped")
 
 
 def bump_data_version() -> None:
@@ -61,10 +86,14 @@ def bump_data_version() -> None:
     transaction.on_commit(_bump)
 
 
-def versioned_key(*parts) -> str:
-    """A cache key for `parts` under the current data version (hashed: any length, any text)."""
+def versioned_key(*parts) -> str | None:
+    """A cache key for `parts` under the current data version (hashed: any length, any text);
+    None when the cache cannot be reached."""
+    version = data_version()
+    if version is None:
+        return None
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-    return f"sociale-kaart:{data_version()}:{digest}"
+    return f"sociale-kaart:{version}:{digest}"
 
 
 class _LocalLRU:
@@ -108,12 +137,14 @@ def get_or_compute(key: str, compute, size=lambda value: 1):
 
     The value may be shared between requests of this process: treat it as read-only.
     """
+    if key is None:
+        return compute()
     value = _local_values.get(key)
     if value is None:
-        value = cache.get(key)
+        value = _shared("get", key)
         if value is None:
             value = compute()
-            cache.set(key, value, TIMEOUT)
+            _shared("set", key, value, TIMEOUT)
         _local_values.set(key, value, size(value))
     return value
 
@@ -223,7 +254,9 @@ def cached_response(request, parts: tuple, render, allowed_params=()):
         return render()
     query = sorted((name, value) for name, values in request.GET.lists() for value in values)
     key = versioned_key("response", *parts, query)
-    stored = _local_responses.get(key) or cache.get(key)
+    if key is None:
+        return render()
+    stored = _local_responses.get(key) or _shared("get", key)
     if stored is not None:
         content_type, content = stored
         _local_responses.set(key, stored, len(content))
@@ -231,7 +264,7 @@ def cached_response(request, parts: tuple, render, allowed_params=()):
     response = render()
     if _cacheable_response(request, response):
         stored = (response["Content-Type"], response.content)
-        cache.set(key, stored, TIMEOUT)
+        _shared("set", key, stored, TIMEOUT)
         _local_responses.set(key, stored, len(response.content))
     return response
 

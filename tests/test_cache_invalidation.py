@@ -14,7 +14,7 @@ from django import forms
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
-from django.test import Client
+from django.test import Client, override_settings
 
 from frameworks.cache import VERSION_KEY
 from frameworks.models import Framework, Phase, ViolenceType
@@ -291,3 +291,21 @@ def test_a_lost_data_version_never_revives_old_entries(client, baseline):
     unpublish_behind_the_cache(TRIAS_OFFER)
     cache.delete(VERSION_KEY)  # evicted, or Redis restarted without its data
     assert names(elder_prevention(client)) == ["Veilig Thuis"]
+
+
+def test_pages_keep_working_and_stay_fresh_when_redis_is_down(client, baseline):
+    unreachable = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+    with override_settings(CACHES=unreachable):
+        assert names(elder_prevention(client)) == ["Trias pedagogica", "Veilig Thuis"]
+        assert client.get("/kaart/hgkm/").status_code == 200
+        unpublish_behind_the_cache(TRIAS_OFFER)
+        assert names(elder_prevention(client)) == ["Veilig Thuis"]
+        offer = Offer.objects.get(slug=TRIAS_OFFER)
+        offer.status = Offer.Status.PUBLISHED
+        offer.save()  # the bump fails quietly; nothing was cached
+        assert names(elder_prevention(client)) == ["Trias pedagogica", "Veilig Thuis"]
