@@ -89,8 +89,9 @@ def is_response_cached(page) -> bool:
     return page["kind"] != "excel" and (path == "/" or path.startswith(("/kaart/", "/api/kaart/")))
 
 
-# Samples per page: at least MIN, at most MAX, and no more once BUDGET seconds are spent.
-MIN_SAMPLES, MAX_SAMPLES, BUDGET = 5, 60, 1.5
+# Warm samples: rounds over all pages (see `interleaved`).
+ROUNDS_MIN, ROUNDS_MAX, ROUNDS_BUDGET, SLOW_ROUNDS = 5, 40, 15.0, 3
+SLOW_MS = 300  # a page whose cold request took longer is sampled only SLOW_ROUNDS times
 
 
 # Measuring ---------------------------------------------------------------------------------
@@ -102,15 +103,22 @@ def summarise(samples: list[float]) -> dict:
     return {"median_ms": statistics.median(ordered) * 1000, "p95_ms": p95 * 1000, "n": len(samples)}
 
 
-def sample(get, min_samples=MIN_SAMPLES, max_samples=MAX_SAMPLES, budget=BUDGET) -> list[float]:
-    samples = []
+def interleaved(get, paths: list[str], slow: set[str]) -> dict[str, list[float]]:
+    """Warm latencies per path, measured in rounds that request every path once, so that noise
+    from other work on the machine falls on all pages alike (the ratios stay fair). At least
+    ROUNDS_MIN rounds, at most ROUNDS_MAX, no new round after ROUNDS_BUDGET seconds; `slow`
+    paths (e.g. exports) only in the first SLOW_ROUNDS rounds."""
+    samples: dict[str, list[float]] = {path: [] for path in paths}
     started = time.perf_counter()
-    while len(samples) < max_samples and (
-        len(samples) < min_samples or time.perf_counter() - started < budget
-    ):
-        begin = time.perf_counter()
-        get()
-        samples.append(time.perf_counter() - begin)
+    for round_number in range(ROUNDS_MAX):
+        if round_number >= ROUNDS_MIN and time.perf_counter() - started > ROUNDS_BUDGET:
+            break
+        for path in paths:
+            if path in slow and round_number >= SLOW_ROUNDS:
+                continue
+            begin = time.perf_counter()
+            get(path)
+            samples[path].append(time.perf_counter() - begin)
     return samples
 
 
@@ -154,6 +162,7 @@ def worker_inprocess(args) -> None:
     )
     fill = {"offer": offer.slug if offer else "-", "organisation": organisation.slug}
     client = Client(raise_request_exception=False)
+    client.get(TRIVIAL)  # load the URLconf, templates engine and middleware once
     pages = []
     for label, template, kind in PAGES:
         path = template.format(**fill)
@@ -171,18 +180,15 @@ def worker_inprocess(args) -> None:
             "cold_ms": cold * 1000,
             "bytes": len(response.content),
         }
-        if response.status_code != 404:
-            slow = cold > 0.3
-            result.update(
-                summarise(
-                    sample(
-                        lambda path=path: client.get(path),
-                        min_samples=3 if slow else MIN_SAMPLES,
-                        max_samples=10 if slow else MAX_SAMPLES,
-                    )
-                )
-            )
         pages.append(result)
+    available = [page for page in pages if page["status"] != 404]
+    paths = [page["path"] for page in available]
+    slow = {page["path"] for page in available if page["cold_ms"] > SLOW_MS}
+    for path in paths:  # warm every cache again after the cold requests
+        client.get(path)
+    samples = interleaved(client.get, paths, slow)
+    for page in available:
+        page.update(summarise(samples[page["path"]]))
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SHOW server_version")
@@ -438,26 +444,22 @@ class Run:
         """Sequential requests per available page against gunicorn (2 workers)."""
         server = self.start_server(env)
         try:
-            results = {}
-            for page in pages:
-                if page["status"] == 404:
-                    continue
-                path = page["path"]
-                for _ in range(2):  # warm up both workers
+            available = [page for page in pages if page["status"] != 404]
+            paths = [page["path"] for page in available]
+            slow = {page["path"] for page in available if page["cold_ms"] > SLOW_MS}
+            for _ in range(3):  # warm up both workers and the cache
+                for path in paths:
                     http_get(path)
-                slow = page.get("median_ms", 0) > 300
-                statuses = set()
+            statuses: dict[str, set[int]] = {path: set() for path in paths}
 
-                def get(path=path, statuses=statuses):
-                    statuses.add(http_get(path)[0])
+            def get(path):
+                statuses[path].add(http_get(path)[0])
 
-                samples = sample(
-                    get,
-                    min_samples=3 if slow else MIN_SAMPLES,
-                    max_samples=10 if slow else MAX_SAMPLES,
-                )
-                results[path] = {**summarise(samples), "statuses": sorted(statuses)}
-            return results
+            samples = interleaved(get, paths, slow)
+            return {
+                path: {**summarise(samples[path]), "statuses": sorted(statuses[path])}
+                for path in paths
+            }
         finally:
             self.stop_server(server)
 
@@ -699,8 +701,11 @@ def page_table(run) -> list[str]:
             if over_http and trivial_http
             else None
         )
+        status = str(page["status"])
+        if over_http and over_http["statuses"] != [page["status"]]:
+            status += f" (HTTP: {', '.join(map(str, over_http['statuses']))})"
         lines.append(
-            f"| {label} | {page['status']} | {page['queries']} | {fmt(page['cold_ms'])} "
+            f"| {label} | {status} | {page['queries']} | {fmt(page['cold_ms'])} "
             f"| {fmt(page['median_ms'], 2)} | {fmt(page['p95_ms'], 2)} | {fmt(ratio)} "
             f"| {fmt(over_http.get('median_ms'), 2)} | {fmt(over_http.get('p95_ms'), 2)} "
             f"| {fmt(http_ratio)} |"
