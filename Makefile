@@ -50,3 +50,9 @@ deploycheck: install assets
 
 test: lint assets deploycheck
 	$(BIN)/pytest
+
+# Benchmark at baseline and national size, written to docs/benchmark.md (see there). Runs on
+# SQLite, and also on PostgreSQL when DATABASE_URL points to a database named *bench*.
+.PHONY: bench
+bench: install
+	$(BIN)/python bench/run.py

@@ -6,7 +6,13 @@ endpoint and the Excel export all call `compute_matrix`.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
+from django.core.exceptions import EmptyResultSet
+from django.db.models import Exists, OuterRef, Value
+from django.urls import reverse
+
+from frameworks.cache import get_or_compute, versioned_key
 from frameworks.models import Framework, Phase, ViolenceType
 from providers.models import Offer, Organisation, Position
 
@@ -15,6 +21,9 @@ THIN = "thin"
 COVERED = "covered"
 
 STATUS_LABELS = {EMPTY: "leeg", THIN: "dun", COVERED: "gedekt"}
+# How many names a matrix cell on the page shows; the rest is behind "en N meer" (the JSON and
+# the Excel export keep every name).
+CELL_PREVIEW = 5
 
 
 def cell_status(count: int, thin_threshold: int) -> str:
@@ -29,6 +38,16 @@ def cell_status(count: int, thin_threshold: int) -> str:
 class OrganisationRef:
     name: str
     slug: str
+
+    @property
+    def url(self) -> str:
+        return _organisation_url(self.slug)
+
+
+@lru_cache(maxsize=20_000)
+def _organisation_url(slug: str) -> str:
+    """An organisation's page; remembered, as a national matrix page links ~1,000 of them."""
+    return reverse("providers:organisation-detail", kwargs={"slug": slug})
 
 
 @dataclass
@@ -45,6 +64,14 @@ class Cell:
     @property
     def status_label(self) -> str:
         return STATUS_LABELS[self.status]
+
+    @property
+    def preview(self) -> list[OrganisationRef]:
+        return self.organisations[:CELL_PREVIEW]
+
+    @property
+    def more_count(self) -> int:
+        return max(0, self.count - CELL_PREVIEW)
 
 
 @dataclass
@@ -96,42 +123,100 @@ def compute_matrix(
     `offers` is an Offer queryset, already narrowed by filters; only its published offers
     count. `organisations` (default: all) is the set from which the organisations that have
     not positioned themselves in this framework are listed. Runs four queries, three when
-    `phases` is passed in, whatever the amount of data.
+    `phases` is passed in, whatever the amount of data; the result is cached per framework,
+    filters (the SQL of both querysets) and data version (frameworks/cache.py).
     """
-    if offers is None:
-        offers = Offer.objects.all()
-    if organisations is None:
-        organisations = Organisation.objects.all()
+    key = versioned_key(
+        "matrix",
+        framework.pk,
+        framework.thin_threshold,
+        _query_key(offers),
+        _query_key(organisations),
+        None if phases is None else tuple(phase.pk for phase in phases),
+    )
+    return get_or_compute(key, lambda: _compute_matrix(framework, offers, organisations, phases))
+
+
+def _query_key(queryset):
+    """What identifies a queryset's rows: its SQL and parameters."""
+    if queryset is None:
+        return None
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # e.g. `.none()`: no SQL at all
+        return (queryset.db, "empty")
+    return (queryset.db, sql, params)
+
+
+def cell_organisations_query(violence_type_ids: list[int], offers=None):
+    """(phase id, violence type id, organisation id) for every cell that a published offer
+    of `offers` (default: all) holds: one grouped query over the positions. Ids only and no
+    ordering, which would add the ordering columns to the DISTINCT."""
+    positions = Position.objects.filter(
+        offer__status=Offer.Status.PUBLISHED, violence_type_id__in=violence_type_ids
+    )
+    if offers is not None:
+        positions = positions.filter(offer__in=offers.values("pk"))
+    return (
+        positions.order_by()
+        .values_list("phase_id", "violence_type_id", "offer__organisation_id")
+        .distinct()
+    )
+
+
+def organisations_query(violence_type_ids: list[int], organisations=None):
+    """Every organisation once: pk, name, slug, whether it holds any published position among
+    `violence_type_ids`, and whether `organisations` (default: all) admits it."""
+    positioned = Position.objects.filter(
+        offer__organisation=OuterRef("pk"),
+        offer__status=Offer.Status.PUBLISHED,
+        violence_type_id__in=violence_type_ids,
+    )
+    admitted = (
+        Value(True) if organisations is None else Exists(organisations.filter(pk=OuterRef("pk")))
+    )
+    return (
+        Organisation.objects.order_by()
+        .annotate(positioned=Exists(positioned), admitted=admitted)
+        .values_list("pk", "name", "slug", "positioned", "admitted")
+    )
+
+
+def _compute_matrix(framework, offers, organisations, phases) -> Matrix:
     if phases is None:
         phases = list(Phase.objects.order_by("order"))
     violence_types = list(framework.violence_types.order_by("order"))
+    violence_type_ids = [vt.pk for vt in violence_types]
 
-    triples = (
-        Position.objects.filter(
-            offer__in=offers.published().values("pk"), violence_type__framework=framework
-        )
-        .values_list(
-            "phase_id",
-            "violence_type_id",
-            "offer__organisation__name",
-            "offer__organisation__slug",
-        )
-        .distinct()
-    )
-    by_cell: dict[tuple[int, int], set[OrganisationRef]] = defaultdict(set)
-    by_phase: dict[int, set[OrganisationRef]] = defaultdict(set)
-    by_violence_type: dict[int, set[OrganisationRef]] = defaultdict(set)
-    for phase_id, violence_type_id, name, slug in triples:
-        organisation = OrganisationRef(name=name, slug=slug)
-        by_cell[(phase_id, violence_type_id)].add(organisation)
-        by_phase[phase_id].add(organisation)
-        by_violence_type[violence_type_id].add(organisation)
+    by_cell: dict[tuple[int, int], set[int]] = defaultdict(set)
+    by_phase: dict[int, set[int]] = defaultdict(set)
+    by_violence_type: dict[int, set[int]] = defaultdict(set)
+    for phase_id, violence_type_id, organisation_id in cell_organisations_query(
+        violence_type_ids, offers
+    ):
+        by_cell[(phase_id, violence_type_id)].add(organisation_id)
+        by_phase[phase_id].add(organisation_id)
+        by_violence_type[violence_type_id].add(organisation_id)
 
-    rows = []
+    refs: dict[int, OrganisationRef] = {}  # one shared object per organisation
+    unpositioned_ids = []
+    for pk, name, slug, positioned, admitted in organisations_query(
+        violence_type_ids, organisations
+    ):
+        refs[pk] = OrganisationRef(name=name, slug=slug)
+        if admitted and not positioned:
+            unpositioned_ids.append(pk)
+    by_name = sorted(refs, key=lambda pk: (refs[pk].name, refs[pk].slug))
+    rank = {pk: index for index, pk in enumerate(by_name)}
+
+    def sorted_refs(ids) -> list[OrganisationRef]:
+        return [refs[pk] for pk in sorted(ids, key=rank.__getitem__)]
+
+    matrix_rows = []
     for phase in phases:
         cells = []
         for violence_type in violence_types:
-            organisations_in_cell = sorted(by_cell.get((phase.pk, violence_type.pk), ()))
+            organisations_in_cell = sorted_refs(by_cell.get((phase.pk, violence_type.pk), ()))
             cells.append(
                 Cell(
                     phase=phase,
@@ -140,26 +225,17 @@ def compute_matrix(
                     status=cell_status(len(organisations_in_cell), framework.thin_threshold),
                 )
             )
-        rows.append(Row(phase=phase, cells=cells, total=len(by_phase.get(phase.pk, ()))))
+        matrix_rows.append(Row(phase=phase, cells=cells, total=len(by_phase.get(phase.pk, ()))))
 
-    positioned_anywhere = Position.objects.filter(
-        offer__status=Offer.Status.PUBLISHED, violence_type__framework=framework
-    ).values("offer__organisation_id")
-    unpositioned = [
-        OrganisationRef(name=name, slug=slug)
-        for name, slug in organisations.exclude(pk__in=positioned_anywhere)
-        .order_by("name")
-        .values_list("name", "slug")
-    ]
     all_positioned = set().union(*by_phase.values()) if by_phase else set()
     return Matrix(
         framework=framework,
         phases=phases,
         violence_types=violence_types,
-        rows=rows,
+        rows=matrix_rows,
         violence_type_totals=[len(by_violence_type.get(vt.pk, ())) for vt in violence_types],
         total=len(all_positioned),
-        unpositioned_organisations=unpositioned,
+        unpositioned_organisations=sorted_refs(unpositioned_ids),
     )
 
 

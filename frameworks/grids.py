@@ -5,6 +5,7 @@ The organisation page, the offer page and the partner's position editor all draw
 
 from dataclasses import dataclass
 
+from frameworks.cache import get_or_compute, versioned_key
 from frameworks.models import Framework, Phase, ViolenceType
 
 
@@ -39,10 +40,10 @@ class Grid:
 def build_grids(held_cells: set[tuple[int, int]]) -> list[Grid]:
     """One grid per framework; `held_cells` holds (phase_id, violence_type_id) pairs.
 
-    Three queries, whatever the number of positions.
+    The phases and violence types come from the cache (under the data version, so a renamed
+    phase shows at once); at most two queries, whatever the number of positions.
     """
-    phases = list(Phase.objects.order_by("order"))
-    violence_types = list(ViolenceType.objects.select_related("framework").order_by("order"))
+    phases, violence_types = get_or_compute(versioned_key("grid-axes"), _grid_axes)
     frameworks = {vt.framework for vt in violence_types}
     grids = []
     for framework in sorted(frameworks, key=lambda f: (f.order, f.name)):
@@ -59,3 +60,9 @@ def build_grids(held_cells: set[tuple[int, int]]) -> list[Grid]:
         ]
         grids.append(Grid(framework=framework, violence_types=columns, rows=rows))
     return grids
+
+
+def _grid_axes() -> tuple[list[Phase], list[ViolenceType]]:
+    phases = list(Phase.objects.order_by("order"))
+    violence_types = list(ViolenceType.objects.select_related("framework").order_by("order"))
+    return phases, violence_types

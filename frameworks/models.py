@@ -3,6 +3,8 @@
 from django.core.validators import MinValueValidator
 from django.db import models
 
+from frameworks.cache import VersionedQuerySet
+
 
 class Framework(models.Model):
     slug = models.SlugField("slug", unique=True)
@@ -15,6 +17,8 @@ class Framework(models.Model):
         help_text="Een cel met 1 tot en met dit aantal organisaties geldt als dun.",
     )
     order = models.PositiveSmallIntegerField("volgorde", default=0)
+
+    objects = VersionedQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "name"]
@@ -31,6 +35,8 @@ class Phase(models.Model):
     slug = models.SlugField("slug", unique=True)
     name = models.CharField("naam", max_length=100, unique=True)
     order = models.PositiveSmallIntegerField("volgorde", default=0)
+
+    objects = VersionedQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "name"]
@@ -51,6 +57,8 @@ class ViolenceType(models.Model):
     slug = models.SlugField("slug", unique=True)
     name = models.CharField("naam", max_length=100)
     order = models.PositiveSmallIntegerField("volgorde", default=0)
+
+    objects = VersionedQuerySet.as_manager()
 
     class Meta:
         ordering = ["framework__order", "order", "name"]

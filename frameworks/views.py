@@ -2,11 +2,18 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
+from frameworks.cache import cache_public_page
 from frameworks.coverage import compute_matrix, matrix_as_json, summarise_gaps
 from frameworks.models import Framework, Phase
-from providers.filters import matrix_filterset
+from providers.filters import CELL_FILTERS, OfferFilterSet, matrix_filterset
 
 
+def matrix_params() -> set[str]:
+    """The query parameters a matrix understands: every filter but those that pick a cell."""
+    return set(OfferFilterSet.base_filters) - set(CELL_FILTERS)
+
+
+@cache_public_page()
 def home(request):
     phases = list(Phase.objects.order_by("order"))
     summaries = [
@@ -36,6 +43,7 @@ def cell_search_url(filterset, phase_slug: str, violence_type_slug: str) -> str:
     return f"{reverse('providers:offer-search')}?{query.urlencode()}"
 
 
+@cache_public_page(allowed_params=matrix_params)
 def matrix_page(request, slug):
     framework, filterset, matrix = _filtered_matrix(request, slug)
     context = {
@@ -50,6 +58,7 @@ def matrix_page(request, slug):
     return render(request, "frameworks/matrix.html", context, status=200 if matrix else 400)
 
 
+@cache_public_page(allowed_params=matrix_params)
 def matrix_api(request, slug):
     framework, filterset, matrix = _filtered_matrix(request, slug)
     if matrix is None:

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
+from frameworks.cache import bump_data_version
 from frameworks.models import Framework, Phase, ViolenceType
 from providers.models import Offer, Organisation, Position, Source
 
@@ -282,6 +283,7 @@ def load_baseline(*, force: bool = False, directory: Path | None = None) -> Load
         return LoadResult(created=False, **summary)
     with transaction.atomic():
         _write(baseline)
+    bump_data_version()
     return LoadResult(created=True, **summary)
 
 

@@ -4,10 +4,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.query import ModelIterable
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from frameworks.cache import VersionedQuerySet
 from frameworks.models import Phase, ViolenceType
+from providers.reference_lists import attach_reference_lists
 
 
 class ReferenceItem(models.Model):
@@ -16,6 +19,8 @@ class ReferenceItem(models.Model):
     slug = models.SlugField("slug", unique=True)
     name = models.CharField("naam", max_length=150, unique=True)
     order = models.PositiveSmallIntegerField("volgorde", default=0)
+
+    objects = VersionedQuerySet.as_manager()
 
     class Meta:
         abstract = True
@@ -112,10 +117,16 @@ class Organisation(models.Model):
     updated_at = models.DateTimeField("gewijzigd op", auto_now=True)
     history = HistoricalRecords(m2m_fields=[members])
 
+    objects = VersionedQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name = "organisatie"
         verbose_name_plural = "organisaties"
+        indexes = [
+            models.Index(fields=["updated_at"], name="organisation_updated_at_idx"),
+            models.Index(fields=["source"], name="organisation_source_idx"),
+        ]
 
     def __str__(self):
         return self.name
@@ -128,7 +139,27 @@ class Organisation(models.Model):
         return [label.strip() for label in self.report_labels.split(",") if label.strip()]
 
 
-class OfferQuerySet(models.QuerySet):
+class OfferQuerySet(VersionedQuerySet):
+    _with_reference_lists = False
+
+    def with_reference_lists(self):
+        """Load the maintained lists (target groups, methods, ...) of the offers in one query
+        (providers.reference_lists) when the queryset is evaluated."""
+        clone = self._chain()
+        clone._with_reference_lists = True
+        return clone
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._with_reference_lists = self._with_reference_lists
+        return clone
+
+    def _fetch_all(self):
+        fresh = self._result_cache is None
+        super()._fetch_all()
+        if fresh and self._with_reference_lists and issubclass(self._iterable_class, ModelIterable):
+            attach_reference_lists(self._result_cache)
+
     def published(self):
         return self.filter(status=Offer.Status.PUBLISHED)
 
@@ -239,7 +270,13 @@ class Offer(models.Model):
         permissions = [
             ("manage_all_organisations", "Mag het aanbod van alle organisaties beheren"),
         ]
-        indexes = [models.Index(fields=["status", "organisation"], name="offer_status_org_idx")]
+        indexes = [
+            models.Index(fields=["status", "organisation"], name="offer_status_org_idx"),
+            # The municipality's lists: recent changes, entries not verified for a year.
+            models.Index(fields=["updated_at"], name="offer_updated_at_idx"),
+            models.Index(fields=["last_verified"], name="offer_last_verified_idx"),
+            models.Index(fields=["source"], name="offer_source_idx"),
+        ]
 
     def __str__(self):
         return f"{self.name} ({self.organisation.name})"
@@ -276,6 +313,8 @@ class Position(models.Model):
     )
     history = HistoricalRecords()
 
+    objects = VersionedQuerySet.as_manager()
+
     class Meta:
         ordering = ["violence_type__framework__order", "phase__order", "violence_type__order"]
         verbose_name = "positie"
@@ -285,7 +324,10 @@ class Position(models.Model):
                 fields=["offer", "violence_type", "phase"], name="position_unique_cell_per_offer"
             )
         ]
-        indexes = [models.Index(fields=["violence_type", "phase"], name="position_cell_idx")]
+        indexes = [
+            # A cell's offers (the search for a cell, "en N meer"): answered from the index alone.
+            models.Index(fields=["violence_type", "phase", "offer"], name="position_cell_offer_idx")
+        ]
 
     def __str__(self):
         return f"{self.phase.name}: {self.violence_type.name}"

@@ -42,15 +42,7 @@ def public_offers():
 
 def public_offers_in_full():
     """Published offers with every list the offer page and the API show."""
-    return public_offers().prefetch_related(
-        "target_groups",
-        "age_groups",
-        "legal_frameworks",
-        "methods",
-        "treatment_factors",
-        "fundings",
-        "municipalities",
-    )
+    return public_offers().with_reference_lists()
 
 
 def search_text(queryset, text: str):

@@ -2,6 +2,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
 
+from frameworks.cache import cache_public_page
 from frameworks.grids import build_grids
 from providers.filters import OfferFilterSet, loosening_hints
 from providers.models import Offer, Organisation, Position
@@ -11,6 +12,7 @@ from providers.search import public_offers, public_offers_in_full
 RESULTS_PER_PAGE = 20
 
 
+@cache_public_page()
 def organisation_list(request):
     organisations = Organisation.objects.annotate(
         published_offers=Count("offers", filter=Q(offers__status=Offer.Status.PUBLISHED))
@@ -18,6 +20,7 @@ def organisation_list(request):
     return render(request, "providers/organisation_list.html", {"organisations": organisations})
 
 
+@cache_public_page()
 def organisation_detail(request, slug):
     organisation = get_object_or_404(
         Organisation.objects.prefetch_related("members", "partnerships"), slug=slug
@@ -48,6 +51,12 @@ def _page(paginator: Paginator, raw: str | None):
     return paginator.page(int(raw)), ""
 
 
+def search_params() -> set[str]:
+    """The query parameters of the search page: its filters and the page number."""
+    return set(OfferFilterSet.base_filters) | {"page"}
+
+
+@cache_public_page(allowed_params=search_params)
 def offer_search(request):
     filterset = OfferFilterSet(request.GET, queryset=public_offers(), request=request)
     context = {"filterset": filterset}
@@ -65,6 +74,7 @@ def offer_search(request):
     return render(request, "providers/offer_search.html", context)
 
 
+@cache_public_page()
 def offer_detail(request, slug):
     offer = get_object_or_404(public_offers_in_full(), slug=slug)
     held = {(position.phase_id, position.violence_type_id) for position in offer.positions.all()}

@@ -175,6 +175,6 @@ def test_api_query_budget_does_not_grow_with_offers(
     client, many_offers, django_assert_max_num_queries, url, count
 ):
     many_offers(count)
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(6):
         response = client.get(url)
     assert response.status_code == 200

@@ -295,6 +295,6 @@ def test_offer_page_query_budget_does_not_grow_with_offers(
     client, many_offers, django_assert_max_num_queries, count
 ):
     many_offers(count)
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(6):
         response = client.get("/aanbod/budgetaanbod-3/")
     assert response.status_code == 200

@@ -1,0 +1,289 @@
+"""Caching of computed coverage, invalidated through one data version.
+
+Every cached entry's key holds the *data version*: a counter in the cache that every write
+which can alter coverage bumps. A bump makes all earlier entries unreachable at once (they
+expire on their own), so invalidation needs no list of keys and cannot miss a filter
+combination. What bumps it:
+
+- saves and deletes of organisations, offers, positions, frameworks (thresholds), phases,
+  violence types and the reference lists, and changes of their many-to-many relations: signal
+  receivers connected in `FrameworksConfig.ready` (the admin, imports and services all save
+  through the models);
+- bulk writes, which send no signals: `VersionedQuerySet` (the managers of those models) bumps
+  after `bulk_create`, `bulk_update` and `update`, and the bulk paths (`load_baseline`,
+  `generate_demo_data`, `clear_demo_data`) call `bump_data_version` once more at the end.
+
+A bump happens at once and again when the transaction commits, so that a request in another
+process that read the old data just before the commit cannot keep it under the new version.
+
+The cache backend is Django's default cache: process memory in development, Redis when
+`REDIS_URL` is set. With several processes (gunicorn workers) use Redis: a bump in one process
+is then seen by all; with process memory each process only sees its own bumps. A small
+process-local layer keeps recent pages and matrices (their keys hold the version, so it never
+serves stale data). When Redis cannot be reached, pages are computed without the cache; a bump
+that fails then is logged, and entries Redis kept from before the outage may be served until
+the next bump or their timeout (an hour).
+"""
+
+import hashlib
+import logging
+import threading
+import time
+from collections import OrderedDict
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import models, transaction
+from django.http import HttpResponse
+
+try:
+    from redis.exceptions import RedisError
+except ImportError:  # redis is a dependency; without it only the local-memory cache works
+    RedisError = OSError
+
+logger = logging.getLogger(__name__)
+CACHE_ERRORS = (OSError, RedisError)
+VERSION_KEY = "sociale-kaart:data-version"
+# Entries become unreachable when the version moves on. The timeout frees memory and bounds
+# how long a page that depends on the date (e.g. "not verified for a year") can lag behind.
+TIMEOUT = 60 * 60
+
+
+def _shared(operation: str, *args, **kwargs):
+    """Run an operation on the shared cache; None when it cannot be reached (Redis down):
+    pages are then computed without caching instead of failing."""
+    try:
+        return getattr(cache, operation)(*args, **kwargs)
+    except CACHE_ERRORS:
+        logger.warning("cache unavailable: %s failed", operation)
+        return None
+
+
+def data_version() -> int | None:
+    """The current data version (None when the cache cannot be reached). It starts at the
+    clock, so that a version lost from the cache (evicted, flushed) never comes back as a value
+    that older entries still carry."""
+    version = _shared("get", VERSION_KEY)
+    if version is None:
+        _shared("add", VERSION_KEY, time.time_ns(), timeout=None)
+        version = _shared("get", VERSION_KEY)
+    return version
+
+
+def _bump() -> None:
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # the key is gone: start from the clock again
+        _shared("add", VERSION_KEY, time.time_ns(), timeout=None)
+    except CACHE_ERRORS:
+        logger.error("cache unavailable: the data version could not be bumped")
+
+
+def bump_data_version() -> None:
+    """Make every cached coverage and response obsolete: now, and after the commit."""
+    _bump()
+    transaction.on_commit(_bump)
+
+
+def versioned_key(*parts) -> str | None:
+    """A cache key for `parts` under the current data version (hashed: any length, any text);
+    None when the cache cannot be reached."""
+    version = data_version()
+    if version is None:
+        return None
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    return f"sociale-kaart:{version}:{digest}"
+
+
+class _LocalLRU:
+    """A small process-local layer in front of the shared cache, for entries that are large
+    and never change under their key (the key holds the data version): a hit costs neither a
+    round trip to Redis nor unpickling. Bounded by entries and by (estimated) bytes."""
+
+    def __init__(self, max_entries: int, max_bytes: int):
+        self.max_entries, self.max_bytes = max_entries, max_bytes
+        self.entries: OrderedDict[str, tuple[object, int]] = OrderedDict()
+        self.size = 0
+        self.lock = threading.Lock()
+
+    def get(self, key: str):
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is None:
+                return None
+            self.entries.move_to_end(key)
+            return entry[0]
+
+    def set(self, key: str, value, size: int) -> None:
+        if size > self.max_bytes:
+            return
+        with self.lock:
+            if key in self.entries:
+                return
+            self.entries[key] = (value, size)
+            self.size += size
+            while len(self.entries) > self.max_entries or self.size > self.max_bytes:
+                _, (_, dropped) = self.entries.popitem(last=False)
+                self.size -= dropped
+
+
+_local_values = _LocalLRU(max_entries=16, max_bytes=64 * 1024 * 1024)  # computed matrices
+_local_responses = _LocalLRU(max_entries=256, max_bytes=64 * 1024 * 1024)  # page bodies
+
+
+def get_or_compute(key: str, compute, size=lambda value: 1):
+    """The value under `key`, from this process, the shared cache, or `compute()`.
+
+    The value may be shared between requests of this process: treat it as read-only.
+    """
+    if key is None:
+        return compute()
+    value = _local_values.get(key)
+    if value is None:
+        value = _shared("get", key)
+        if value is None:
+            value = compute()
+            _shared("set", key, value, TIMEOUT)
+        _local_values.set(key, value, size(value))
+    return value
+
+
+class VersionedQuerySet(models.QuerySet):
+    """Bumps the data version after the bulk writes that bypass model signals."""
+
+    def bulk_create(self, *args, **kwargs):
+        result = super().bulk_create(*args, **kwargs)
+        bump_data_version()
+        return result
+
+    def bulk_update(self, *args, **kwargs):
+        result = super().bulk_update(*args, **kwargs)
+        bump_data_version()
+        return result
+
+    def update(self, **kwargs):
+        result = super().update(**kwargs)
+        bump_data_version()
+        return result
+
+
+def _coverage_models():
+    from frameworks.models import Framework, Phase, ViolenceType
+    from providers.models import (
+        AgeGroup,
+        Funding,
+        LegalFramework,
+        Method,
+        Municipality,
+        Offer,
+        Organisation,
+        Position,
+        TargetGroup,
+        TreatmentFactor,
+    )
+
+    return [
+        Framework,
+        Phase,
+        ViolenceType,
+        Organisation,
+        Offer,
+        Position,
+        TargetGroup,
+        AgeGroup,
+        LegalFramework,
+        Method,
+        Funding,
+        TreatmentFactor,
+        Municipality,
+    ]
+
+
+def _on_change(sender, **kwargs):
+    bump_data_version()
+
+
+def connect_signals() -> None:
+    """Connect the invalidation receivers; called once from `FrameworksConfig.ready`."""
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    for model in _coverage_models():
+        uid = f"coverage-cache-{model._meta.label_lower}"
+        post_save.connect(_on_change, sender=model, dispatch_uid=f"{uid}-save")
+        post_delete.connect(_on_change, sender=model, dispatch_uid=f"{uid}-delete")
+        for field in model._meta.many_to_many:
+            through = field.remote_field.through
+            m2m_changed.connect(_on_change, sender=through, dispatch_uid=f"{uid}-{field.name}-m2m")
+
+
+# Whole responses -------------------------------------------------------------------------
+
+
+def cache_public_page(allowed_params=()):
+    """Decorate a public view: its anonymous GET responses are cached per URL and data version
+    (see `cached_response`). `allowed_params` is an iterable of query parameter names, or a
+    callable returning one (evaluated per request, e.g. the names of a FilterSet's filters)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            params = allowed_params() if callable(allowed_params) else allowed_params
+            return cached_response(
+                request,
+                (view.__module__, view.__qualname__, args, sorted(kwargs.items())),
+                lambda: view(request, *args, **kwargs),
+                allowed_params=params,
+            )
+
+        return wrapper
+
+    return decorator
+
+
+def cached_response(request, parts: tuple, render, allowed_params=()):
+    """The response of `render()`, cached per `parts`, query string and data version.
+
+    Only for anonymous GET requests whose query string holds nothing but `allowed_params`
+    (so that arbitrary parameters cannot fill the cache), and only when the response is a
+    plain 200 that holds nothing personal: no cookies set, no CSRF token, no CSP nonce.
+    """
+    if not getattr(settings, "CACHE_WHOLE_RESPONSES", True) or not _cacheable_request(
+        request, allowed_params
+    ):
+        return render()
+    query = sorted((name, value) for name, values in request.GET.lists() for value in values)
+    key = versioned_key("response", *parts, query)
+    if key is None:
+        return render()
+    stored = _local_responses.get(key) or _shared("get", key)
+    if stored is not None:
+        content_type, content = stored
+        _local_responses.set(key, stored, len(content))
+        return HttpResponse(content, content_type=content_type)
+    response = render()
+    if _cacheable_response(request, response):
+        stored = (response["Content-Type"], response.content)
+        _shared("set", key, stored, TIMEOUT)
+        _local_responses.set(key, stored, len(response.content))
+    return response
+
+
+def _cacheable_request(request, allowed_params) -> bool:
+    return (
+        request.method == "GET"
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and all(name in allowed_params for name in request.GET)
+    )
+
+
+def _cacheable_response(request, response) -> bool:
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not response.has_header("Vary")
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not request.META.get("CSRF_COOKIE_USED")
+        and not isinstance(getattr(request, "_csp_nonce", None), str)
+    )
