@@ -5,6 +5,7 @@ from django.urls import reverse
 from frameworks.cache import cache_public_page
 from frameworks.coverage import compute_matrix, matrix_as_json, summarise_gaps
 from frameworks.models import Framework, Phase
+from providers.api import json_query
 from providers.filters import CELL_FILTERS, OfferFilterSet, matrix_filterset
 
 
@@ -23,8 +24,7 @@ def home(request):
     return render(request, "frameworks/home.html", {"summaries": summaries})
 
 
-def _filtered_matrix(request, slug):
-    framework = get_object_or_404(Framework, slug=slug)
+def _filtered_matrix(request, framework):
     filterset = matrix_filterset(request.GET, request=request)
     if filterset.is_valid():
         matrix = compute_matrix(
@@ -32,7 +32,7 @@ def _filtered_matrix(request, slug):
         )
     else:
         matrix = None
-    return framework, filterset, matrix
+    return filterset, matrix
 
 
 def cell_search_url(filterset, phase_slug: str, violence_type_slug: str) -> str:
@@ -45,7 +45,8 @@ def cell_search_url(filterset, phase_slug: str, violence_type_slug: str) -> str:
 
 @cache_public_page(allowed_params=matrix_params)
 def matrix_page(request, slug):
-    framework, filterset, matrix = _filtered_matrix(request, slug)
+    framework = get_object_or_404(Framework, slug=slug)
+    filterset, matrix = _filtered_matrix(request, framework)
     context = {
         "framework": framework,
         "filterset": filterset,
@@ -58,9 +59,13 @@ def matrix_page(request, slug):
     return render(request, "frameworks/matrix.html", context, status=200 if matrix else 400)
 
 
+@json_query
 @cache_public_page(allowed_params=matrix_params)
 def matrix_api(request, slug):
-    framework, filterset, matrix = _filtered_matrix(request, slug)
+    framework = Framework.objects.filter(slug=slug).first()
+    if framework is None:
+        return JsonResponse({"error": "Analysekader niet gevonden", "fields": {}}, status=404)
+    filterset, matrix = _filtered_matrix(request, framework)
     if matrix is None:
         return JsonResponse(
             {"error": "Ongeldige filter", "fields": filterset.errors.get_json_data()}, status=400

@@ -4,6 +4,10 @@ Lists are paged in the Open Referral HSDS envelope. Bad input answers 400 with a
 `{"error": ..., "fields": {name: [{"message": ..., "code": ...}]}}`; never a 500.
 """
 
+from functools import wraps
+
+from django.conf import settings
+from django.core.exceptions import TooManyFieldsSent
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.views.decorators.http import require_safe
@@ -24,6 +28,25 @@ def _field_error(message: str, code: str = "invalid") -> list[dict]:
     return [{"message": message, "code": code}]
 
 
+def json_query(view):
+    """Answer a query string that Django refuses to parse (more parameters than
+    DATA_UPLOAD_MAX_NUMBER_FIELDS) with the API's JSON 400, not the HTML 400 page."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            request.GET  # noqa: B018 - parsed on first access
+        except TooManyFieldsSent:
+            limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+            return _bad_request(
+                "Te veel parameters",
+                {"__all__": _field_error(f"Geef hoogstens {limit} parameters.", "too_many")},
+            )
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 def _positive_int(request, name: str, default: int, maximum: int | None = None):
     """The parameter as a whole number from 1 (up to `maximum`), or an error message."""
     raw = request.GET.get(name, "")
@@ -37,6 +60,7 @@ def _positive_int(request, name: str, default: int, maximum: int | None = None):
 
 
 @require_safe
+@json_query
 def offer_list(request):
     filterset = OfferFilterSet(request.GET, queryset=public_offers_in_full(), request=request)
     errors = {}
