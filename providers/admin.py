@@ -13,7 +13,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from providers import dashboard, services
 from providers.admin_scoping import ScopedAdminMixin, can_manage_all, organisations_for
-from providers.forms import InvitationForm, OfferAdminForm
+from providers.forms import InvitationForm, OfferAdminForm, OrganisationAdminForm
 from providers.imports import MunicipalityImportExportMixin
 from providers.invitations import can_invite, invite_partner
 from providers.models import (
@@ -101,6 +101,7 @@ HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 @admin.register(Organisation)
 class OrganisationAdmin(MunicipalityImportExportMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     resource_classes = [OrganisationResource]
+    form = OrganisationAdminForm
     formfield_overrides = HTTPS_URLS
     organisation_lookup = "id"
     list_display = ["name", "role", "source", "updated_at"]
@@ -123,6 +124,11 @@ class OrganisationAdmin(MunicipalityImportExportMixin, ScopedAdminMixin, SimpleH
         # Not a class attribute: simple-history's history form uses that attribute as is,
         # also for partners, whose form has no slug field.
         return {"slug": ["name"]} if can_manage_all(request.user) else {}
+
+    def save_model(self, request, obj, form, change):
+        services.organisation_save(
+            organisation=obj, user=request.user, expected_version=form.expected_version
+        )
 
     def get_urls(self):
         urls = [
@@ -199,7 +205,10 @@ class OfferAdmin(MunicipalityImportExportMixin, ScopedAdminMixin, SimpleHistoryA
     actions = ["mark_verified"]
     object_history_template = "admin/providers/offer/object_history.html"
     fieldsets = [
-        (None, {"fields": ["organisation", "name", "slug", "status", "description"]}),
+        (
+            None,
+            {"fields": ["organisation", "name", "slug", "status", "description", "loaded_version"]},
+        ),
         ("Posities in de analysekaders", {"fields": ["positions"]}),
         (
             "Voor wie",
@@ -331,7 +340,10 @@ class OfferAdmin(MunicipalityImportExportMixin, ScopedAdminMixin, SimpleHistoryA
 
     def save_model(self, request, obj, form, change):
         services.offer_save(
-            offer=obj, user=request.user, verified=form.cleaned_data.get("verified", False)
+            offer=obj,
+            user=request.user,
+            verified=form.cleaned_data.get("verified", False),
+            expected_version=form.expected_version,
         )
 
     def save_related(self, request, form, formsets, change):

@@ -8,6 +8,7 @@ does not leak; a view a partner may not use at all answers 403.
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import router, transaction
 from django.http import Http404
 from django.shortcuts import redirect
 
@@ -142,7 +143,10 @@ class ScopedAdminMixin:
             request, version.instance
         ):
             raise PermissionDenied
-        return super().history_form_view(request, object_id, version_pk, extra_context)
+        # One transaction, as the change form has: a revert is checked against the saved
+        # version (the form locks the row) and saved with its many-to-many fields at once.
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            return super().history_form_view(request, object_id, version_pk, extra_context)
 
 
 def view_on_site(admin_site):

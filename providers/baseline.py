@@ -13,6 +13,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
@@ -309,6 +310,7 @@ def _write(baseline: Baseline) -> None:
         organisation.report_labels = spec.report_labels
         organisation.description = spec.description
         organisation.source = Source.INVENTORY_2023
+        organisation.version = F("version") + 1  # an admin form loaded before may not overwrite
         organisation.save()
     bulk_create_with_history(new_organisations, Organisation)
     by_name = {o.name: o for o in Organisation.objects.filter(name__in=_names(baseline))}
@@ -337,6 +339,7 @@ def _write(baseline: Baseline) -> None:
         else:
             for key, value in values.items():
                 setattr(offer, key, value)
+            offer.version = F("version") + 1  # an admin form loaded before may not overwrite
             offer.save()
     bulk_create_with_history(new_offers, Offer)
 

@@ -1,11 +1,13 @@
-"""Admin forms: the offer with its position grid, and the invitation of a partner user."""
+"""Admin forms: the offer with its position grid, the organisation, both refusing to overwrite
+someone else's newer save, and the invitation of a partner user."""
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db import models
 
 from frameworks.grids import build_grids
-from providers.models import Offer
+from providers import services
+from providers.models import Offer, Organisation
 
 CELL_SEPARATOR = "__"
 
@@ -105,7 +107,100 @@ def https_formfield(db_field, **kwargs):
     return db_field.formfield(**kwargs)
 
 
-class OfferAdminForm(forms.ModelForm):
+class VersionField(forms.CharField):
+    """The hidden version number a form was loaded with; anything but a number is None."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "Versie bij het openen van het formulier")
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value.isascii() and value.isdigit() and len(value) < 10:
+            return int(value)
+        return None
+
+
+class VersionedModelForm(forms.ModelForm):
+    """A model form that will not overwrite someone else's newer save (optimistic locking).
+
+    The form carries the version of the object as it was loaded (`loaded_version`, hidden).
+    On submit `clean` locks the object's row for the rest of the admin's transaction and
+    compares versions. When someone saved in between, the form is invalid with a non-field
+    error: nothing is saved, the user's input stays in the form, and the error names the
+    fields where that input differs from what is saved now. The hidden version moves on to
+    the saved one, so that saving again (after looking) knowingly replaces those fields.
+    The save itself (providers/services.py) checks the version once more, atomically.
+    """
+
+    loaded_version = VersionField()
+    #: Form fields that are no data of the object, left out of the list of differences.
+    conflict_ignored_fields = frozenset({"loaded_version"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance._state.adding:
+            self.initial["loaded_version"] = self.instance.version
+
+    @property
+    def expected_version(self) -> int | None:
+        return self.cleaned_data.get("loaded_version")
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.instance._state.adding:
+            return cleaned_data
+        saved = services.locked_version(self.instance)
+        if saved is None or cleaned_data.get("loaded_version") != saved:
+            self.refuse_stale_edit(saved)
+        return cleaned_data
+
+    def refuse_stale_edit(self, saved_version: int | None) -> None:
+        differing = [
+            str(self.fields[name].label or name)
+            for name in self.changed_data
+            if name not in self.conflict_ignored_fields
+        ]
+        errors = [services.edit_conflict(self.instance)]
+        if differing:
+            errors.append(
+                forms.ValidationError(
+                    "Uw invoer wijkt af van wat nu is opgeslagen bij: "
+                    f"{', '.join(differing)}. Slaat u opnieuw op, dan vervangt uw invoer "
+                    "daar wat er nu staat; de geschiedenis toont wat er is gewijzigd.",
+                    code="edit_conflict_fields",
+                )
+            )
+        # Re-render with the user's input, but with the version that is saved now.
+        data = self.data.copy()
+        data[self.add_prefix("loaded_version")] = str(saved_version or "")
+        self.data = data
+        self.add_error(None, errors)
+
+
+class OrganisationAdminForm(VersionedModelForm):
+    """The organisation in the admin (the ModelAdmin narrows the fields for partners)."""
+
+    class Meta:
+        model = Organisation
+        formfield_callback = https_formfield
+        fields = [
+            "name",
+            "slug",
+            "role",
+            "description",
+            "website",
+            "phone",
+            "email",
+            "report_labels",
+            "members",
+            "source",
+        ]
+
+
+class OfferAdminForm(VersionedModelForm):
     positions = PositionGridField(
         required=False,
         label="Posities",
@@ -118,6 +213,7 @@ class OfferAdminForm(forms.ModelForm):
         help_text="Vink aan als u alle gegevens van dit aanbod hebt nagelopen; "
         "“laatst gecontroleerd” wordt dan de datum van vandaag.",
     )
+    conflict_ignored_fields = VersionedModelForm.conflict_ignored_fields | {"verified"}
 
     class Meta:
         model = Offer

@@ -113,9 +113,11 @@ class Organisation(models.Model):
     source = models.CharField(
         "herkomst", max_length=30, choices=Source.choices, default=Source.PARTNER
     )
+    # Optimistic locking: every save raises it by one (see providers/services.py).
+    version = models.PositiveIntegerField("versie", default=1, editable=False)
     created_at = models.DateTimeField("aangemaakt op", auto_now_add=True)
     updated_at = models.DateTimeField("gewijzigd op", auto_now=True)
-    history = HistoricalRecords(m2m_fields=[members])
+    history = HistoricalRecords(m2m_fields=[members], excluded_fields=["version"])
 
     objects = VersionedQuerySet.as_manager()
 
@@ -256,6 +258,7 @@ class Offer(models.Model):
         blank=True,
         help_text="Wanneer de organisatie de gegevens voor het laatst heeft bevestigd.",
     )
+    # Optimistic locking: every save raises it by one (see providers/services.py).
     version = models.PositiveIntegerField("versie", default=1, editable=False)
     created_at = models.DateTimeField("aangemaakt op", auto_now_add=True)
     updated_at = models.DateTimeField("gewijzigd op", auto_now=True)

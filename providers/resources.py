@@ -27,6 +27,7 @@ from import_export.fields import Field
 
 from frameworks.exports import FORMULA_PREFIXES
 from frameworks.models import Framework, Phase, ViolenceType
+from providers import services
 from providers.models import (
     AgeGroup,
     Funding,
@@ -365,6 +366,13 @@ class SpreadsheetResource(resources.ModelResource):
 
     def check_row(self, instance, row, errors: dict, row_number=None) -> None:
         """Add the resource's own row problems to `errors` (attribute -> messages)."""
+
+    def do_instance_save(self, instance, is_create):
+        # An update raises the version, so that an admin form loaded before the import
+        # refuses to overwrite the imported data (see providers/services.py).
+        if not is_create:
+            services.claim_version(instance, expected_version=None)
+        super().do_instance_save(instance, is_create)
 
     def note_duplicate(self, key, errors: dict, row_number, what: str) -> None:
         if key in self._seen:

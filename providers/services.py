@@ -1,11 +1,60 @@
-"""Writes to offers: validated, in one transaction, with the acting user in the history."""
+"""Writes to offers and organisations: validated, in one transaction, with the acting user in
+the history, and never over someone else's newer save (optimistic locking on `version`)."""
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from providers.models import Offer, Position
+from providers.models import Offer, Organisation, Position
+
+EDIT_CONFLICT = (
+    "Iemand anders heeft {subject} intussen gewijzigd; uw wijziging is daarom niet opgeslagen. "
+    "Uw invoer staat nog in het formulier; bekijk de wijzigingen en sla opnieuw op."
+)
+SUBJECTS = {Offer: "dit aanbod", Organisation: "deze organisatie"}
+
+
+def edit_conflict(instance: models.Model) -> ValidationError:
+    """The Dutch refusal of a save over a newer version of `instance`."""
+    subject = SUBJECTS.get(type(instance), "dit item")
+    return ValidationError(EDIT_CONFLICT.format(subject=subject), code="edit_conflict")
+
+
+def locked_version(instance: models.Model) -> int | None:
+    """The saved version of `instance` (None once deleted), its row locked until the current
+    transaction ends, so that no other save slips in before this one (PostgreSQL; SQLite
+    serialises writers anyway)."""
+    rows = (
+        type(instance)
+        ._default_manager.filter(pk=instance.pk)
+        .order_by()
+        .select_for_update()
+        .values_list("version", flat=True)
+    )
+    return next(iter(rows), None)
+
+
+def claim_version(instance: models.Model, *, expected_version: int | None) -> None:
+    """Raise the saved version of `instance` by one and set the new number on `instance`.
+
+    With `expected_version`, the version the user's form was loaded with, this is a single
+    `UPDATE ... WHERE pk = ? AND version = ?`: when it changes no row, someone else saved
+    in between (or deleted it) and the save is refused with `edit_conflict`. Without it
+    (imports, scripts) the version is raised unconditionally. Call it inside the transaction
+    that then saves `instance`.
+    """
+    rows = type(instance)._default_manager.filter(pk=instance.pk)
+    if expected_version is None:
+        if not rows.update(version=F("version") + 1):
+            raise edit_conflict(instance)
+        instance.version = rows.values_list("version", flat=True).get()
+        return
+    if not rows.filter(version=expected_version).update(version=F("version") + 1):
+        raise edit_conflict(instance)
+    instance.version = expected_version + 1
 
 
 def unique_offer_slug(name: str, *, exclude_pk=None) -> str:
@@ -24,21 +73,40 @@ def unique_offer_slug(name: str, *, exclude_pk=None) -> str:
     return f"{base}-{number}"
 
 
-def offer_save(*, offer: Offer, user, verified: bool = False) -> Offer:
+def _save_versioned(instance: models.Model, *, user, expected_version: int | None) -> None:
+    instance._history_user = user
+    with transaction.atomic():
+        if not instance._state.adding:
+            claim_version(instance, expected_version=expected_version)
+        instance.save()
+
+
+def offer_save(
+    *, offer: Offer, user, verified: bool = False, expected_version: int | None = None
+) -> Offer:
     """Validate and save `offer` (new or changed).
 
     A new offer without a slug gets one from its name. With `verified`, the user confirms
-    that the data are correct: `last_verified` becomes today.
+    that the data are correct: `last_verified` becomes today. A change made in a form passes
+    the version the form was loaded with as `expected_version`: if someone else saved the
+    offer since, nothing is saved and a ValidationError (`edit_conflict`) is raised.
     """
     if not offer.slug:
         offer.slug = unique_offer_slug(offer.name, exclude_pk=offer.pk)
     if verified:
         offer.last_verified = timezone.localdate()
     offer.full_clean()
-    offer._history_user = user
-    with transaction.atomic():
-        offer.save()
+    _save_versioned(offer, user=user, expected_version=expected_version)
     return offer
+
+
+def organisation_save(
+    *, organisation: Organisation, user, expected_version: int | None = None
+) -> Organisation:
+    """Validate and save `organisation`; `expected_version` as for `offer_save`."""
+    organisation.full_clean()
+    _save_versioned(organisation, user=user, expected_version=expected_version)
+    return organisation
 
 
 def offer_set_positions(*, offer: Offer, user, cells: set[tuple[int, int]]) -> tuple[int, int]:
@@ -71,6 +139,8 @@ def offers_mark_verified(*, offers, user) -> int:
     with transaction.atomic():
         pks = list(offers.values_list("pk", flat=True))
         offers = list(Offer.objects.filter(pk__in=pks).order_by().select_for_update())
+        # A form loaded before this moment must not write the old date back.
+        Offer.objects.filter(pk__in=pks).update(version=F("version") + 1)
         for offer in offers:
             offer.last_verified = today
         bulk_update_with_history(offers, Offer, ["last_verified"], default_user=user)

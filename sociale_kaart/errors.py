@@ -9,12 +9,14 @@ import sys
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseServerError
 from django.template import loader
+from django.template.defaultfilters import filesizeformat
 from django.utils.cache import add_never_cache_headers
 from django.views.defaults import ERROR_500_TEMPLATE_NAME
 
 logger = logging.getLogger("sociale_kaart.errors")
 
 RETRY_AFTER_SECONDS = 30
+MEGABYTE = 1024 * 1024
 
 
 def is_database_unavailable(exception: BaseException | None) -> bool:
@@ -46,6 +48,36 @@ def database_unavailable(request, exception: BaseException) -> HttpResponse:
     return response
 
 
+def request_too_large(request, size: int, limit: int) -> HttpResponse:
+    """The Dutch 413 page for a request body over `limit` bytes; the body is never read."""
+    logger.warning(
+        "request body too large",
+        extra={
+            "event": "request_too_large",
+            "method": request.method,
+            "path": request.path,
+            "content_length": size,
+            "limit": limit,
+        },
+    )
+    return HttpResponse(
+        render_error_page(
+            "413.html",
+            "Wat u verstuurde is te groot.",
+            {"limit": megabytes(limit)},
+        ),
+        status=413,
+    )
+
+
+def megabytes(size: int) -> str:
+    """Whole megabytes as "6 MB" (MiB, as browsers and the import form count), else Django's
+    own rendering ("5,5 MB"); with a non-breaking space, as Django writes it."""
+    if size and size % MEGABYTE == 0:
+        return f"{size // MEGABYTE}\xa0MB"
+    return filesizeformat(size)
+
+
 def server_error(request, template_name=ERROR_500_TEMPLATE_NAME):
     """handler500: a database outage outside a view (e.g. loading the session in middleware)
     still answers 503; anything else the static Dutch 500 page."""
@@ -57,11 +89,12 @@ def server_error(request, template_name=ERROR_500_TEMPLATE_NAME):
     )
 
 
-def render_error_page(template_name: str, fallback: str) -> str:
-    """Render an error page without context. An error page must not fail itself: if the
-    template cannot be rendered (e.g. static files not collected), answer a bare Dutch page."""
+def render_error_page(template_name: str, fallback: str, context: dict | None = None) -> str:
+    """Render an error page without request context (`context` holds plain values only). An
+    error page must not fail itself: if the template cannot be rendered (e.g. static files
+    not collected), answer a bare Dutch page."""
     try:
-        return loader.get_template(template_name).render()
+        return loader.get_template(template_name).render(context)
     except Exception:
         logger.exception(
             "error page could not be rendered",

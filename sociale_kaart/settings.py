@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "sociale_kaart.middleware.RequestLogMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Hardening (issue 7): refuse an oversized body before anything (CSRF) reads it.
+    "sociale_kaart.middleware.UploadSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -229,6 +231,17 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF],
     },
 }
+
+# --- Upload limits (issue 7) --------------------------------------------------------------
+# A request body above MAX_UPLOAD_SIZE bytes is answered with the Dutch 413 page before it is
+# read (sociale_kaart.middleware.UploadSizeLimitMiddleware). It sits just above the import
+# form's own 5 MB limit, so that a slightly too big file still gets the form's message. Form
+# fields other than files may hold at most 1 MB; uploaded files above 1 MB are buffered on
+# disk instead of in memory. The proxy in front may have its own limit (nginx:
+# client_max_body_size); keep that at least as high.
+MAX_UPLOAD_SIZE = int(os.environ.get("MAX_UPLOAD_SIZE", str(6 * 1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 
 # Spreadsheet import and export in the admin (django-import-export): a confirmed import runs
 # in one transaction, so that it writes everything or nothing.

@@ -100,8 +100,14 @@ def position_keys(offer) -> list[str]:
     ]
 
 
+def saved_version(instance) -> int:
+    """The version saved now: what a change form loaded at this moment carries."""
+    return type(instance).objects.values_list("version", flat=True).get(pk=instance.pk)
+
+
 def offer_post_data(offer, **overrides) -> dict:
-    """What the admin's offer form posts for `offer` unchanged (optional fields left empty)."""
+    """What the admin's offer form, loaded just now, posts for `offer` unchanged (optional
+    fields left empty)."""
     data = {
         "organisation": offer.organisation_id,
         "name": offer.name,
@@ -110,6 +116,7 @@ def offer_post_data(offer, **overrides) -> dict:
         "description": offer.description,
         "source": offer.source,
         "positions": position_keys(offer),
+        "loaded_version": saved_version(offer),
     }
     data.update(overrides)
     return data
@@ -122,6 +129,7 @@ def organisation_post_data(organisation, **overrides) -> dict:
         "role": organisation.role,
         "description": organisation.description,
         "source": organisation.source,
+        "loaded_version": saved_version(organisation),
         "memberships-TOTAL_FORMS": "0",
         "memberships-INITIAL_FORMS": "0",
         "memberships-MIN_NUM_FORMS": "0",

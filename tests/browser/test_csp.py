@@ -1,10 +1,13 @@
 """A real browser (Chromium through Playwright) loads the key pages under the policy and reports
 no CSP violation; the admin's scripts still work (they are all external files)."""
 
+from urllib.parse import quote
+
 import pytest
 
 from providers.models import Offer
 from tests.factories import UserFactory
+from tests.partner_admin_support import make_partner
 
 PASSWORD = "een-lang-test-wachtwoord-91"
 
@@ -89,3 +92,56 @@ def test_key_pages_show_no_csp_violations_and_admin_scripts_work(browser, live_s
 
     finally:
         context.close()
+
+
+def enforcing_page(browser):
+    """A context of its own that enforces the policy and records violations."""
+    context = browser.new_context()
+    context.add_init_script(RECORD_VIOLATIONS)
+    page = context.new_page()
+    console_errors = []
+    page.on("console", lambda m: m.type == "error" and console_errors.append(m.text))
+    page.console_errors = console_errors
+    return context, page
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_search_offer_page_and_a_partners_position_grid_show_no_csp_violations(
+    browser, live_server, baseline
+):
+    offer = Offer.objects.published().select_related("organisation").first()
+    make_partner(offer.organisation, "partner-csp", password=PASSWORD)
+    base = live_server.url
+    search_url = f"/aanbod/?q={quote(offer.name.split()[0])}"
+    change_url = f"/beheer/providers/offer/{offer.pk}/change/"
+    context, page = enforcing_page(browser)
+    try:
+        # The search page with a query finds the offer; its page opens from the results.
+        visit(page, base + search_url)
+        page.locator(f"a[href='/aanbod/{offer.slug}/']").first.click()
+        page.wait_for_url(base + f"/aanbod/{offer.slug}/")
+        assert_no_violations(page, search_url)
+
+        visit(page, base + "/beheer/login/")
+        page.fill("#id_username", "partner-csp")
+        page.fill("#id_password", PASSWORD)
+        page.click("input[type=submit]")
+        page.wait_for_url(base + "/beheer/")
+        assert_no_violations(page, "/beheer/ (partner)")
+
+        # The offer's change form with the position grid: tick a cell and save.
+        visit(page, base + change_url)
+        grid = page.locator(".position-grid-editor input[type=checkbox][name=positions]")
+        assert grid.count() == 6 * 6 + 6 * 7
+        cell = page.locator("#id_positions_nazorg__ouderenmishandeling")
+        was_checked = cell.is_checked()
+        cell.click()
+        assert cell.is_checked() != was_checked
+        assert_no_violations(page, change_url)
+        page.click("input[name=_save]")
+        page.wait_for_url(base + "/beheer/providers/offer/")
+        assert_no_violations(page, "/beheer/providers/offer/ (after saving)")
+    finally:
+        context.close()
+    cells = set(offer.positions.values_list("phase__slug", "violence_type__slug"))
+    assert (("nazorg", "ouderenmishandeling") in cells) != was_checked
