@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("providers", "0003_groups_and_permissions"),
+        ("providers", "0004_performance_indexes"),
     ]
 
     operations = [
