@@ -104,16 +104,23 @@ def summarise(samples: list[float]) -> dict:
 
 
 def interleaved(get, paths: list[str], slow: set[str]) -> dict[str, list[float]]:
-    """Warm latencies per path, measured in rounds that request every path once, so that noise
-    from other work on the machine falls on all pages alike (the ratios stay fair). At least
-    ROUNDS_MIN rounds, at most ROUNDS_MAX, no new round after ROUNDS_BUDGET seconds; `slow`
-    paths (e.g. exports) only in the first SLOW_ROUNDS rounds."""
+    """Warm latencies per path, measured in rounds that request every path once (the trivial
+    view before each), so that noise from other work on the machine falls on all pages alike
+    and the ratios stay fair. At least ROUNDS_MIN rounds, at most ROUNDS_MAX, no new round
+    after ROUNDS_BUDGET seconds; `slow` paths (e.g. exports) only in the first SLOW_ROUNDS."""
     samples: dict[str, list[float]] = {path: [] for path in paths}
+    # The trivial view goes before every page, so that it meets the same conditions.
+    order = [
+        step
+        for path in paths
+        if path != TRIVIAL
+        for step in ([TRIVIAL, path] if TRIVIAL in samples else [path])
+    ]
     started = time.perf_counter()
     for round_number in range(ROUNDS_MAX):
         if round_number >= ROUNDS_MIN and time.perf_counter() - started > ROUNDS_BUDGET:
             break
-        for path in paths:
+        for path in order:
             if path in slow and round_number >= SLOW_ROUNDS:
                 continue
             begin = time.perf_counter()
