@@ -670,8 +670,11 @@ def machine() -> dict:
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
     ).stdout.strip()
-    dirty = subprocess.run(
-        ["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True
+    dirty = subprocess.run(  # changes to tracked files, the report itself aside
+        ["git", "status", "--porcelain", "--untracked-files=no", "--", ".", ":!docs/benchmark.md"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     ).stdout.strip()
     return {
         "cpu": cpu.group(1).strip() if cpu else platform.processor() or "onbekend",
