@@ -86,6 +86,7 @@ def test_a_small_run_makes_realistic_demo_data(db):
             assert offer.minimum_age <= offer.maximum_age
         if offer.capacity_per_year is None:
             assert offer.current_occupancy is None
+        offer.full_clean()
     for organisation in Organisation.objects.filter(source=Source.DEMO):
         organisation.full_clean()
 

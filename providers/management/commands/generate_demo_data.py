@@ -17,7 +17,8 @@ class Command(BaseCommand):
         "Maak demonstratiegegevens (herkomst 'demo'): organisaties, aanbod en posities die "
         "lijken op de inventarisatie 2023, op elke schaal. Zonder aantallen: landelijke omvang "
         f"({NATIONAL_ORGANISATIONS} organisaties, {NATIONAL_OFFERS} aanbiedingen). Met alleen "
-        "--clear: verwijder de demonstratiegegevens en verder niets."
+        "--clear: verwijder de demonstratiegegevens en verder niets. Het schrijft in bulk en "
+        "maakt daarom geen historie aan."
     )
 
     def add_arguments(self, parser):
