@@ -7,7 +7,7 @@ from django.db import models
 
 from frameworks.grids import build_grids
 from providers import services
-from providers.models import Offer, Organisation
+from providers.models import OFFER_RECORD_FIELDS, Offer, Organisation
 
 CELL_SEPARATOR = "__"
 
@@ -223,35 +223,7 @@ class OfferAdminForm(VersionedModelForm):
             "name",
             "slug",
             "status",
-            "description",
-            "target_groups",
-            "age_groups",
-            "minimum_age",
-            "maximum_age",
-            "eligibility_description",
-            "legal_frameworks",
-            "methods",
-            "treatment_factors",
-            "works_with_experience_experts",
-            "offers_peer_group",
-            "duration",
-            "duration_description",
-            "fundings",
-            "capacity_per_year",
-            "current_occupancy",
-            "capacity_updated_on",
-            "waiting_weeks",
-            "self_referral",
-            "application_process",
-            "municipalities",
-            "contact_name",
-            "phone",
-            "email",
-            "website",
-            "address",
-            "postal_code",
-            "city",
-            "address_confidential",
+            *OFFER_RECORD_FIELDS,
             "source",
         ]
 

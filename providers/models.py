@@ -302,6 +302,42 @@ class Offer(models.Model):
         return self.status == self.Status.PUBLISHED
 
 
+# The fields of an offer's record that partners fill in (DOMAIN.md, "What else a partner's
+# offer needs to say"), in the order of the form; the admin form and the spreadsheet
+# import/export both list them.
+OFFER_RECORD_FIELDS = (
+    "description",
+    "target_groups",
+    "age_groups",
+    "minimum_age",
+    "maximum_age",
+    "eligibility_description",
+    "legal_frameworks",
+    "methods",
+    "treatment_factors",
+    "works_with_experience_experts",
+    "offers_peer_group",
+    "duration",
+    "duration_description",
+    "fundings",
+    "capacity_per_year",
+    "current_occupancy",
+    "capacity_updated_on",
+    "waiting_weeks",
+    "self_referral",
+    "application_process",
+    "municipalities",
+    "contact_name",
+    "phone",
+    "email",
+    "website",
+    "address",
+    "postal_code",
+    "city",
+    "address_confidential",
+)
+
+
 class Position(models.Model):
     """One cell (violence type x phase) that an offer covers."""
 
