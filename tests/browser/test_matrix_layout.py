@@ -43,6 +43,19 @@ def test_screenshots_of_the_hgkm_matrix_on_desktop_and_phone(site, new_page, art
             shutil.copyfile(shot, DOCS / shot.name)
 
 
+def test_screenshot_of_the_search_page_with_results(site, new_page, artifacts):
+    page = new_page(DESKTOP)
+    page.goto(site + "/aanbod/?violence_type=kindermishandeling&phase=preventie")
+    assert page.locator("li.result").count() > 3
+    shot = artifacts / "search.png"
+    page.screenshot(path=shot, full_page=False)
+    assert png_size(shot)[0] == DESKTOP["width"]
+    # No sideways scroll on the desktop page: the result list fits.
+    assert page.evaluate("document.documentElement.scrollWidth") <= DESKTOP["width"]
+    if os.environ.get("UPDATE_SCREENSHOTS"):
+        shutil.copyfile(shot, DOCS / shot.name)
+
+
 def test_on_a_phone_the_matrix_scrolls_sideways_with_the_phases_fixed(site, new_page):
     page = new_page(PHONE)
     page.goto(site + "/kaart/hgkm/")
