@@ -54,5 +54,5 @@ test: lint assets deploycheck
 # Benchmark at baseline and national size, written to docs/benchmark.md (see there). Runs on
 # SQLite, and also on PostgreSQL when DATABASE_URL points to a database named *bench*.
 .PHONY: bench
-bench: install
+bench: install assets
 	$(BIN)/python bench/run.py

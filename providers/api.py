@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.views.decorators.http import require_safe
 
+from frameworks.cache import cache_public_page
 from providers.filters import OfferFilterSet
 from providers.public import offer_as_json
 from providers.search import public_offers_in_full
@@ -59,8 +60,14 @@ def _positive_int(request, name: str, default: int, maximum: int | None = None):
     return int(raw), None
 
 
+def api_params() -> set[str]:
+    """The query parameters of the search API: its filters, the page and the page size."""
+    return set(OfferFilterSet.base_filters) | {"page", "per_page"}
+
+
 @require_safe
 @json_query
+@cache_public_page(allowed_params=api_params)
 def offer_list(request):
     filterset = OfferFilterSet(request.GET, queryset=public_offers_in_full(), request=request)
     errors = {}
@@ -98,6 +105,7 @@ def offer_list(request):
 
 
 @require_safe
+@cache_public_page()
 def offer_detail(request, slug):
     offer = public_offers_in_full().filter(slug=slug).first()
     if offer is None:

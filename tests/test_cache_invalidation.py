@@ -7,7 +7,7 @@ signal), checks that the visitor still sees the cached page, and then shows that
 test makes the change appear.
 """
 
-from io import StringIO
+from io import BytesIO, StringIO
 
 import pytest
 from django import forms
@@ -15,6 +15,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client, override_settings
+from openpyxl import load_workbook
 
 from frameworks.cache import VERSION_KEY
 from frameworks.models import Framework, Phase, ViolenceType
@@ -309,3 +310,42 @@ def test_pages_keep_working_and_stay_fresh_when_redis_is_down(client, baseline):
         offer.status = Offer.Status.PUBLISHED
         offer.save()  # the bump fails quietly; nothing was cached
         assert names(elder_prevention(client)) == ["Trias pedagogica", "Veilig Thuis"]
+
+
+def exported_elder_prevention(client) -> str:
+    """The Preventie x Ouderenmishandeling cell of the HGKM workbook as the visitor downloads it."""
+    response = client.get("/kaart/hgkm/export.xlsx")
+    assert response.status_code == 200
+    sheet = load_workbook(BytesIO(response.content))["Matrix HGKM"]
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    header = next(row for row in rows if row[0] == "Fase")
+    column = next(i for i, value in enumerate(header) if value == "Ouderenmishandeling")
+    return str(next(row for row in rows if row[0] == "Preventie")[column])
+
+
+def search_api_slugs(client, **params) -> set[str]:
+    payload = client.get("/api/aanbod/", params).json()
+    return {offer["slug"] for offer in payload["contents"]}
+
+
+def test_the_excel_download_is_cached_and_a_save_renews_it(client, baseline):
+    assert "Trias pedagogica" in exported_elder_prevention(client)
+    unpublish_behind_the_cache(TRIAS_OFFER)
+    assert "Trias pedagogica" in exported_elder_prevention(client)  # served from the cache
+
+    offer = Offer.objects.get(slug=TRIAS_OFFER)  # now a draft; a save bumps the version
+    offer.save()
+    assert "Trias pedagogica" not in exported_elder_prevention(client)
+
+
+def test_the_search_api_is_cached_and_a_save_renews_it(client, baseline):
+    cell = {"phase": "preventie", "violence_type": "ouderenmishandeling"}
+    assert TRIAS_OFFER in search_api_slugs(client, **cell)
+    assert client.get(f"/api/aanbod/{TRIAS_OFFER}/").status_code == 200
+    unpublish_behind_the_cache(TRIAS_OFFER)
+    assert TRIAS_OFFER in search_api_slugs(client, **cell)  # served from the cache
+    assert client.get(f"/api/aanbod/{TRIAS_OFFER}/").status_code == 200
+
+    Offer.objects.get(slug=TRIAS_OFFER).save()
+    assert TRIAS_OFFER not in search_api_slugs(client, **cell)
+    assert client.get(f"/api/aanbod/{TRIAS_OFFER}/").status_code == 404
