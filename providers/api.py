@@ -105,6 +105,7 @@ def offer_list(request):
 
 
 @require_safe
+@json_query
 @cache_public_page()
 def offer_detail(request, slug):
     offer = public_offers_in_full().filter(slug=slug).first()
