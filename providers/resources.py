@@ -395,6 +395,13 @@ class SpreadsheetResource(resources.ModelResource):
             ) from error
 
 
+def slug_field() -> Field:
+    """A blank slug keeps the slug an existing row has; a new row gets one from its name."""
+    return Field(
+        attribute="slug", column_name="slug", widget=TextWidget(blank=None), saves_null_values=False
+    )
+
+
 def reference_list(attribute: str, column: str, model) -> Field:
     return Field(attribute=attribute, column_name=column, widget=NamesWidget(model))
 
@@ -403,13 +410,7 @@ def reference_list(attribute: str, column: str, model) -> Field:
 
 
 class OrganisationResource(SpreadsheetResource):
-    # A blank slug keeps the slug an existing row has; a new row gets one from its name.
-    slug = Field(
-        attribute="slug",
-        column_name="slug",
-        widget=TextWidget(blank=None),
-        saves_null_values=False,
-    )
+    slug = slug_field()
     name = Field(attribute="name", column_name="naam", widget=TextWidget())
     role = Field(
         attribute="role", column_name="rol", widget=ChoiceWidget(Organisation.Role.choices)
@@ -528,13 +529,7 @@ CONFIDENTIAL = "VERTROUWELIJK bij geheim adres"
 
 
 class OfferResource(SpreadsheetResource):
-    # A blank slug keeps the slug an existing row has; a new row gets one from its name.
-    slug = Field(
-        attribute="slug",
-        column_name="slug",
-        widget=TextWidget(blank=None),
-        saves_null_values=False,
-    )
+    slug = slug_field()
     name = Field(attribute="name", column_name="naam", widget=TextWidget())
     organisation = Field(
         attribute="organisation", column_name="organisatie", widget=OrganisationWidget()
