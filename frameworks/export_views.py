@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from frameworks.cache import get_or_compute, versioned_key
-from frameworks.exports import XLSX_CONTENT_TYPE, export_filename, matrix_workbook, workbook_bytes
+from frameworks.exports import XLSX_CONTENT_TYPE, export_filename, matrix_workbook
 from frameworks.models import Framework
 from providers.filters import matrix_filterset
 
@@ -31,9 +31,7 @@ def _export(request, frameworks):
     # version (frameworks.cache), so it is built once per change, not once per download. Its
     # "Stand van" time is when it was built; the data have not changed since.
     key = versioned_key("xlsx", [f.slug for f in frameworks], sorted(filterset.as_query().lists()))
-    content = get_or_compute(
-        key, lambda: workbook_bytes(matrix_workbook(frameworks, filterset)), size=len
-    )
+    content = get_or_compute(key, lambda: matrix_workbook(frameworks, filterset), size=len)
     response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
     filename = export_filename(frameworks, timezone.localdate())
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -2,15 +2,18 @@
 
 Plain functions over openpyxl. Every number and name comes from `frameworks.coverage`; this
 module only lays the matrices out. Text is always written as a string cell, so that data
-beginning with `=`, `+`, `-` or `@` can never become a formula (see `set_cell`).
+beginning with `=`, `+`, `-` or `@` can never become a formula (see `set_cell`, and
+`frameworks.xlsx_rows` for the long positions list).
 """
 
 import math
 import re
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from io import BytesIO
+from typing import NamedTuple
 
 from django.db.models import Model, QuerySet
 from django.utils import timezone
@@ -21,6 +24,7 @@ from openpyxl.utils import get_column_letter
 
 from frameworks.coverage import COVERED, EMPTY, THIN, Cell, Matrix, compute_matrix
 from frameworks.models import Framework, Phase
+from frameworks.xlsx_rows import insert_text_rows
 from providers.models import Position
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -40,6 +44,8 @@ COUNTING_TEXT = (
     "cellen staat, telt één keer."
 )
 NO_FILTERS = "geen filters"
+POSITIONS_TITLE = "Posities"
+POSITIONS_HEADER = ["Analysekader", "Fase", "Geweldsvorm", "Organisatie", "Aanbod"]
 
 MARKERS = {EMPTY: "LEEG", THIN: "DUN"}
 FILLS = {
@@ -161,8 +167,7 @@ def filters_text(filters: Sequence[tuple[str, str]]) -> str:
 # --- Data ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PositionRow:
+class PositionRow(NamedTuple):
     framework: str
     phase: str
     violence_type: str
@@ -170,32 +175,31 @@ class PositionRow:
     offer: str
 
 
-def position_rows(frameworks: Sequence[Framework], offers) -> list[PositionRow]:
-    """Every position of the published `offers` in `frameworks`, in matrix order (one query).
+def position_rows(matrices: Sequence[Matrix], offers) -> list[PositionRow]:
+    """Every position of the published `offers` in the frameworks of `matrices` (one query).
 
-    A listing, not a coverage computation: the same offers that `compute_matrix` counts.
+    A listing, not a coverage computation: the same offers that `compute_matrix` counts, in
+    matrix order (framework, phase, violence type), then by organisation and offer name. The
+    names of the axes come from the matrices rather than from a join in every row.
     """
-    rows = (
+    positions = (
         Position.objects.filter(
             offer__in=offers.published().values("pk"),
-            violence_type__framework__in=list(frameworks),
+            violence_type__in=[vt.pk for matrix in matrices for vt in matrix.violence_types],
         )
-        .order_by(
-            "violence_type__framework__order",
-            "phase__order",
-            "violence_type__order",
-            "offer__organisation__name",
-            "offer__name",
-        )
-        .values_list(
-            "violence_type__framework__name",
-            "phase__name",
-            "violence_type__name",
-            "offer__organisation__name",
-            "offer__name",
-        )
+        .order_by()
+        .values_list("phase_id", "violence_type_id", "offer__organisation__name", "offer__name")
     )
-    return [PositionRow(*row) for row in rows]
+    by_cell = defaultdict(list)
+    for phase_id, violence_type_id, organisation, offer in positions:
+        by_cell[(phase_id, violence_type_id)].append((organisation, offer))
+    return [
+        PositionRow(matrix.framework.name, phase.name, violence_type.name, organisation, offer)
+        for matrix in matrices
+        for phase in matrix.phases
+        for violence_type in matrix.violence_types
+        for organisation, offer in sorted(by_cell[(phase.pk, violence_type.pk)])
+    ]
 
 
 @dataclass
@@ -217,7 +221,7 @@ def collect_export(frameworks: Sequence[Framework], filterset) -> MatrixExport:
     ]
     return MatrixExport(
         matrices=matrices,
-        positions=position_rows(frameworks, offers),
+        positions=position_rows(matrices, offers),
         filters=active_filters(filterset),
         generated_at=timezone.now(),
     )
@@ -226,12 +230,29 @@ def collect_export(frameworks: Sequence[Framework], filterset) -> MatrixExport:
 # --- The workbook ----------------------------------------------------------------------
 
 
-def matrix_workbook(frameworks: Sequence[Framework], filterset) -> Workbook:
-    return build_workbook(collect_export(frameworks, filterset))
+def matrix_workbook(frameworks: Sequence[Framework], filterset) -> bytes:
+    """The .xlsx file of the matrices of `frameworks` for a validated matrix FilterSet."""
+    return workbook_bytes(collect_export(frameworks, filterset))
+
+
+def workbook_bytes(export: MatrixExport) -> bytes:
+    """openpyxl lays out every sheet; the long positions list is streamed in afterwards."""
+    workbook = build_workbook(export)
+    stream = BytesIO()
+    workbook.save(stream)
+    return insert_text_rows(
+        stream.getvalue(),
+        workbook[POSITIONS_TITLE].path,
+        export.positions,
+        first_row=2,
+    )
 
 
 def build_workbook(export: MatrixExport) -> Workbook:
-    """Per framework a matrix sheet and a count sheet; then all positions; then notes."""
+    """Per framework a matrix sheet and a count sheet; then the positions; then notes.
+
+    The positions sheet gets its header and layout here; `workbook_bytes` adds its rows.
+    """
     workbook = Workbook()
     workbook.remove(workbook.active)
     used_titles: set[str] = set()
@@ -245,16 +266,10 @@ def build_workbook(export: MatrixExport) -> Workbook:
             workbook.create_sheet(_sheet_title("Aantallen", matrix.framework, used_titles)),
             matrix,
         )
-    _write_positions_sheet(workbook.create_sheet("Posities"), export.positions)
+    _write_positions_sheet(workbook.create_sheet(POSITIONS_TITLE), len(export.positions))
     _write_notes_sheet(workbook.create_sheet("Toelichting"), export)
     workbook.active = 0
     return workbook
-
-
-def workbook_bytes(workbook: Workbook) -> bytes:
-    stream = BytesIO()
-    workbook.save(stream)
-    return stream.getvalue()
 
 
 def export_filename(frameworks: Sequence[Framework], day: date) -> str:
@@ -420,25 +435,12 @@ def _write_count_sheet(sheet, matrix: Matrix) -> None:
     _landscape_one_page_wide(sheet)
 
 
-def _write_positions_sheet(sheet, positions: list[PositionRow]) -> None:
-    header = ["Analysekader", "Fase", "Geweldsvorm", "Organisatie", "Aanbod"]
-    _write_row(sheet, 1, header, font=BOLD, fill=HEADER_FILL)
-    for row_number, position in enumerate(positions, start=2):
-        _write_row(
-            sheet,
-            row_number,
-            [
-                position.framework,
-                position.phase,
-                position.violence_type,
-                position.organisation,
-                position.offer,
-            ],
-        )
+def _write_positions_sheet(sheet, count: int) -> None:
+    _write_row(sheet, 1, POSITIONS_HEADER, font=BOLD, fill=HEADER_FILL)
     for column, width in zip("ABCDE", (38, 40, 40, 45, 55), strict=True):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:E{max(len(positions) + 1, 2)}"
+    sheet.auto_filter.ref = f"A1:E{max(count + 1, 2)}"
     _landscape_one_page_wide(sheet)
     sheet.print_title_rows = "1:1"
 

@@ -197,6 +197,61 @@ def test_positions_sheet_lists_every_published_position(client, baseline):
     assert draft.name not in {row[4] for row in rows}
 
 
+def test_positions_sheet_is_in_matrix_order_and_its_range_covers_every_row(client, baseline):
+    content = client.get("/kaart/export.xlsx").content
+    rows = list(
+        openpyxl.load_workbook(BytesIO(content))["Posities"].iter_rows(min_row=2, values_only=True)
+    )
+    # Framework, phase and violence type as in the matrices; then organisation and offer.
+    positions = Position.objects.filter(offer__status=Offer.Status.PUBLISHED).select_related(
+        "phase", "violence_type__framework", "offer__organisation"
+    )
+    expected = [
+        (p.violence_type.framework.name, p.phase.name, p.violence_type.name, org, offer)
+        for p, org, offer in sorted(
+            ((p, p.offer.organisation.name, p.offer.name) for p in positions),
+            key=lambda item: (
+                item[0].violence_type.framework.order,
+                item[0].phase.order,
+                item[0].violence_type.order,
+                item[1],
+                item[2],
+            ),
+        )
+    ]
+    assert rows == expected
+    # The used range and the filter span all 409 rows, also for a reader that trusts the
+    # sheet's stated dimension (openpyxl's read-only mode, as pandas uses it).
+    sheet = openpyxl.load_workbook(BytesIO(content), read_only=True)["Posities"]
+    assert sheet.calculate_dimension() == "A1:E410"
+    assert len(list(sheet.iter_rows(min_row=2))) == 409
+    assert openpyxl.load_workbook(BytesIO(content))["Posities"].auto_filter.ref == "A1:E410"
+
+
+def test_positions_sheet_without_positions_has_its_header_only(client, baseline):
+    workbook = download(client, "/kaart/export.xlsx", {"q": "geen-aanbod-heet-zo"})
+    rows = list(workbook["Posities"].iter_rows(values_only=True))
+    assert rows == [("Analysekader", "Fase", "Geweldsvorm", "Organisatie", "Aanbod")]
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ('Zorg & Welzijn <Noord> "Oost"', 'Zorg & Welzijn <Noord> "Oost"'),
+        ("  Ruimte voor spaties  ", "  Ruimte voor spaties  "),
+        ("Bel\x07 ons", "Bel ons"),
+        ("Één stap ✓ – ü", "Één stap ✓ – ü"),
+    ],
+)
+def test_positions_sheet_keeps_special_characters(client, db, name, shown):
+    organisation = OrganisationFactory(name=name, slug="bijzonder")
+    OfferFactory(organisation=organisation, name=name, cells=[("nazorg", "ouderenmishandeling")])
+    (row,) = download(client, "/kaart/export.xlsx")["Posities"].iter_rows(
+        min_row=2, values_only=True
+    )
+    assert row[3:] == (shown, shown)
+
+
 def test_notes_without_filters_state_date_thresholds_and_source(client, baseline):
     Framework.objects.filter(slug="seksueel-geweld").update(thin_threshold=3)
     lines = notes(download(client, "/kaart/export.xlsx"))

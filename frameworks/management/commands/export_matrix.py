@@ -55,5 +55,5 @@ class Command(BaseCommand):
         target = Path(path)
         if not target.parent.is_dir():
             raise CommandError(f"De map {target.parent} bestaat niet.")
-        matrix_workbook(frameworks, filterset).save(target)
+        target.write_bytes(matrix_workbook(frameworks, filterset))
         self.stdout.write(self.style.SUCCESS(f"Excel-bestand geschreven: {target}"))
