@@ -91,6 +91,7 @@ def is_response_cached(page) -> bool:
 
 # Warm samples: rounds over all pages (see `interleaved`).
 ROUNDS_MIN, ROUNDS_MAX, ROUNDS_BUDGET, SLOW_ROUNDS = 5, 40, 15.0, 3
+COLD_SAMPLES = 3  # cold Excel downloads over HTTP, each on a fresh server
 SLOW_MS = 300  # a page whose warm request takes longer is sampled only SLOW_ROUNDS times
 
 
@@ -474,6 +475,38 @@ class Run:
         finally:
             self.stop_server(server)
 
+    def measure_cold_downloads(self, env, pages) -> dict[str, dict]:
+        """The Excel downloads with nothing cached, over HTTP, as a user gets them after a change.
+
+        Each sample runs on a freshly started gunicorn (and, with Redis, an emptied cache), after
+        a few requests of the trivial view have woken its workers.
+        """
+        results = {}
+        for page in pages:
+            if page["kind"] != "excel" or page["status"] == 404:
+                continue
+            samples, statuses = [], set()
+            for _ in range(COLD_SAMPLES):
+                if "REDIS_URL" in env:
+                    import redis
+
+                    redis.Redis.from_url(env["REDIS_URL"], socket_timeout=5).flushdb()
+                server = self.start_server(env)
+                try:
+                    for _ in range(4):
+                        http_get(TRIVIAL)
+                    begin = time.perf_counter()
+                    statuses.add(http_get(page["path"])[0])
+                    samples.append((time.perf_counter() - begin) * 1000)
+                finally:
+                    self.stop_server(server)
+            results[page["path"]] = {
+                "median_ms": statistics.median(samples),
+                "max_ms": max(samples),
+                "statuses": sorted(statuses),
+            }
+        return results
+
     def load(self, env, pages) -> dict:
         """Bounded load against gunicorn (2 workers) from a second process."""
         weights = {"excel": 1, "trivial": 0}
@@ -626,6 +659,8 @@ end
                 self.log(f"{backend}, {size}: HTTP")
                 http_env = {**env, **http_env_extra}
                 over_http = self.measure_http(http_env, inprocess["pages"])
+                self.log(f"{backend}, {size}: Excel downloads, cold, over HTTP")
+                cold_downloads = self.measure_cold_downloads(http_env, inprocess["pages"])
                 run = {
                     "backend": backend,
                     "size": size,
@@ -634,6 +669,7 @@ end
                     "counts": inprocess["counts"],
                     "pages": inprocess["pages"],
                     "http": over_http,
+                    "cold_downloads": cold_downloads,
                 }
                 if backend == "PostgreSQL" and size == "national":
                     if not self.args.quick:
@@ -739,10 +775,11 @@ def targets(run) -> list[str]:
     )
     for page in public:
         if page["kind"] == "excel":
-            median = run["http"][page["path"]]["median_ms"]
+            cold = run["cold_downloads"][page["path"]]
             lines.append(
-                f"| {page['label']} onder 2 s (HTTP) | {median / 1000:.2f} s "
-                f"| {'ja' if median < 2000 else 'nee'} |"
+                f"| {page['label']} onder 2 s (HTTP, koud: niets in de cache) "
+                f"| {cold['median_ms'] / 1000:.2f} s (mediaan), {cold['max_ms'] / 1000:.2f} s "
+                f"(hoogste) | {'ja' if cold['max_ms'] < 2000 else 'nee'} |"
             )
             continue
         limit = 2 if page["kind"] == "matrix" else 5
@@ -756,6 +793,25 @@ def targets(run) -> list[str]:
         lines.append(
             f"| geen fouten onder belasting | {errors} | {'ja' if errors == 0 else 'nee'} |"
         )
+    return lines
+
+
+def cold_download_table(runs) -> list[str]:
+    header = "| download | " + " | ".join(f"{r['backend']}, {SIZE_NAMES[r['size']]}" for r in runs)
+    header += " |"
+    lines = [header, "| --- |" + " ---: |" * len(runs)]
+    for label, path, kind in PAGES:
+        if kind != "excel":
+            continue
+        cells = []
+        for run in runs:
+            cold = run["cold_downloads"].get(path)
+            cells.append(
+                f"{cold['median_ms'] / 1000:.2f} s (hoogste {cold['max_ms'] / 1000:.2f} s)"
+                if cold
+                else "–"
+            )
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
     return lines
 
 
@@ -837,10 +893,21 @@ def markdown(report, info) -> str:
         "(gunicorn, 2 workers, `DEBUG` uit, één verzoek tegelijk, nieuwe verbinding per verzoek). "
         "× triviaal: de mediaan gedeeld door die van de triviale view `/bench/ok/` in dezelfde "
         "meting. Excel-exports zijn geen publieke pagina's in de zin van de doelen "
-        "(doel: onder 2 s).",
+        "(doel: onder 2 s); warm komen ze uit de cache, koud staan ze in de volgende tabel.",
     ]
     for run in runs:
         lines += ["", f"### {run['backend']}, {SIZE_NAMES[run['size']]}", "", *page_table(run)]
+    lines += [
+        "",
+        "### Excel-downloads koud over HTTP",
+        "",
+        f"Zoals een gebruiker ze krijgt na een wijziging: niets in de cache (de Redis-database "
+        "van de benchmark geleegd), "
+        f"{COLD_SAMPLES} keer, elke keer met een nieuw gestarte gunicorn (2 workers, `DEBUG` "
+        "uit).",
+        "",
+        *cold_download_table(runs),
+    ]
     lines += [
         "",
         "### Aantal queries (koud) per omvang",
