@@ -1,12 +1,11 @@
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
 
 from frameworks.cache import cache_public_page
 from frameworks.coverage import compute_matrix, matrix_as_json, summarise_gaps
 from frameworks.models import Framework, Phase
 from providers.api import json_query
-from providers.filters import CELL_FILTERS, OfferFilterSet, matrix_filterset
+from providers.filters import CELL_FILTERS, OfferFilterSet, cell_search_url, matrix_filterset
 
 
 def matrix_params() -> set[str]:
@@ -35,14 +34,6 @@ def _filtered_matrix(request, framework):
     return filterset, matrix
 
 
-def cell_search_url(filterset, phase_slug: str, violence_type_slug: str) -> str:
-    """The search for one cell under the matrix's filters: it lists the cell's organisations."""
-    query = filterset.as_query()
-    query["violence_type"] = violence_type_slug
-    query["phase"] = phase_slug
-    return f"{reverse('providers:offer-search')}?{query.urlencode()}"
-
-
 @cache_public_page(allowed_params=matrix_params)
 def matrix_page(request, slug):
     framework = get_object_or_404(Framework, slug=slug)
@@ -53,9 +44,6 @@ def matrix_page(request, slug):
         "matrix": matrix,
         "query": request.GET.urlencode(),
     }
-    if matrix:
-        for cell in matrix.cells:  # each cell links to its search, under the same filters
-            cell.search_url = cell_search_url(filterset, cell.phase.slug, cell.violence_type.slug)
     return render(request, "frameworks/matrix.html", context, status=200 if matrix else 400)
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import django_filters
 from django import forms
 from django.http import QueryDict
+from django.urls import reverse
 
 from providers.choices import LISTS, ReferenceChoices, load_reference_choices
 from providers.models import Offer, Organisation, Position
@@ -182,6 +183,14 @@ class OfferFilterSet(django_filters.FilterSet):
                 shown = _choice_label(field.choices, value)
             active.append((name, label, shown))
         return active
+
+
+def cell_search_url(filterset: OfferFilterSet, phase_slug: str, violence_type_slug: str) -> str:
+    """The search for one matrix cell under the matrix's filters: it lists the cell's offers."""
+    query = filterset.as_query()
+    query["violence_type"] = violence_type_slug
+    query["phase"] = phase_slug
+    return f"{reverse('providers:offer-search')}?{query.urlencode()}"
 
 
 @dataclass

@@ -6,6 +6,8 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from providers import filters
+
 register = template.Library()
 
 
@@ -23,3 +25,9 @@ def organisation_links(organisations):
 @lru_cache(maxsize=20_000)
 def _item(url: str, name: str) -> str:
     return f'<li><a href="{escape(url)}">{escape(name)}</a></li>'
+
+
+@register.simple_tag
+def cell_search_url(filterset, cell):
+    """The search for a matrix cell under the page's filters (each cell links to it)."""
+    return filters.cell_search_url(filterset, cell.phase.slug, cell.violence_type.slug)
