@@ -1,4 +1,4 @@
-"""Error responses: the Dutch 503 page for an unavailable database, and the 500 handler.
+"""Error responses: the Dutch 503 page for an unavailable database, and the 404 and 500 handlers.
 
 The 503 and 500 pages are rendered without the request context, so that rendering them needs
 no database (no session, no user)."""
@@ -7,10 +7,11 @@ import logging
 import sys
 
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse, HttpResponseServerError
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.template import loader
 from django.template.defaultfilters import filesizeformat
 from django.utils.cache import add_never_cache_headers
+from django.views import defaults
 from django.views.defaults import ERROR_500_TEMPLATE_NAME
 
 logger = logging.getLogger("sociale_kaart.errors")
@@ -76,6 +77,14 @@ def megabytes(size: int) -> str:
     if size and size % MEGABYTE == 0:
         return f"{size // MEGABYTE}\xa0MB"
     return filesizeformat(size)
+
+
+def page_not_found(request, exception):
+    """handler404: under /api/ a JSON answer in the API's own shape (a client of the API reads
+    JSON, also for a path that no view matched); elsewhere the Dutch 404 page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"error": "Niet gevonden", "fields": {}}, status=404)
+    return defaults.page_not_found(request, exception)
 
 
 def server_error(request, template_name=ERROR_500_TEMPLATE_NAME):

@@ -20,3 +20,4 @@ urlpatterns = [
 
 # A database outage outside a view still answers the Dutch 503 page (sociale_kaart/errors.py).
 handler500 = "sociale_kaart.errors.server_error"
+handler404 = "sociale_kaart.errors.page_not_found"

@@ -110,6 +110,17 @@ def test_an_unknown_offer_answers_404_in_json(client, db):
     assert response["Content-Type"] == "application/json"
 
 
+@pytest.mark.parametrize(
+    "path",
+    ["/api/", "/api/onbekend/", "/api/aanbod/met spatie/", "/api/kaart/", "/api/aanbod/a/b/"],
+)
+def test_any_unknown_api_address_answers_404_in_json(client, db, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"error": "Niet gevonden", "fields": {}}
+
+
 def test_pages_follow_per_page(client, db):
     organisation = OrganisationFactory()
     for index in range(7):
