@@ -10,14 +10,19 @@ from providers.public import public_address, verification_overdue
 from providers.search import public_offers, public_offers_in_full
 
 RESULTS_PER_PAGE = 20
+ORGANISATIONS_PER_PAGE = 100
 
 
-@cache_public_page()
+@cache_public_page(allowed_params={"page"})
 def organisation_list(request):
     organisations = Organisation.objects.annotate(
         published_offers=Count("offers", filter=Q(offers__status=Offer.Status.PUBLISHED))
-    ).order_by("name")
-    return render(request, "providers/organisation_list.html", {"organisations": organisations})
+    ).order_by("name", "slug")
+    page, page_message = _page(
+        Paginator(organisations, ORGANISATIONS_PER_PAGE), request.GET.get("page")
+    )
+    context = {"page": page, "page_message": page_message}
+    return render(request, "providers/organisation_list.html", context)
 
 
 @cache_public_page()
