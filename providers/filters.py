@@ -19,6 +19,9 @@ from providers.search import MAX_QUERY_LENGTH, SORT_CHOICES, order_offers, searc
 CELL_FILTERS = ("framework", "violence_type", "phase")
 # Filters that only order the results; meaningless for the matrix.
 ORDER_FILTERS = ("sort",)
+# What a referrer asks first: text, cell, role and order. The other filters fold away on the
+# search page ("Meer filters"), so that a phone shows the results without 15 fields above.
+MAIN_SEARCH_FILTERS = ("q", *CELL_FILTERS, "role", "sort")
 
 YES_NO = [("ja", "Ja"), ("nee", "Nee")]
 MAX_WAITING_WEEKS = 520
@@ -191,6 +194,29 @@ def cell_search_url(filterset: OfferFilterSet, phase_slug: str, violence_type_sl
     query["violence_type"] = violence_type_slug
     query["phase"] = phase_slug
     return f"{reverse('providers:offer-search')}?{query.urlencode()}"
+
+
+@dataclass
+class FieldGroups:
+    main: list
+    more: list
+
+    @property
+    def more_in_use(self) -> int:
+        """How many of the folded filters have a value or an error (the fold opens for them)."""
+        return sum(1 for field in self.more if field.errors or field.value() not in EMPTY_VALUES)
+
+
+EMPTY_VALUES = (None, "", [], ())
+
+
+def search_field_groups(form) -> FieldGroups:
+    """The visible fields of the search form: the main ones, and the rest that fold away."""
+    fields = form.visible_fields()
+    return FieldGroups(
+        main=[field for field in fields if field.name in MAIN_SEARCH_FILTERS],
+        more=[field for field in fields if field.name not in MAIN_SEARCH_FILTERS],
+    )
 
 
 @dataclass

@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, render
 
 from frameworks.cache import cache_public_page
 from frameworks.grids import build_grids
-from providers.filters import OfferFilterSet, loosening_hints
+from providers.filters import OfferFilterSet, loosening_hints, search_field_groups
 from providers.models import Offer, Organisation, Position
 from providers.public import public_address, verification_overdue
 from providers.search import public_offers, public_offers_in_full
@@ -64,7 +64,7 @@ def search_params() -> set[str]:
 @cache_public_page(allowed_params=search_params)
 def offer_search(request):
     filterset = OfferFilterSet(request.GET, queryset=public_offers(), request=request)
-    context = {"filterset": filterset}
+    context = {"filterset": filterset, "field_groups": search_field_groups(filterset.form)}
     if not filterset.is_valid():
         return render(request, "providers/offer_search.html", context, status=400)
     paginator = Paginator(filterset.qs, RESULTS_PER_PAGE)

@@ -325,6 +325,57 @@ def test_drafts_and_archived_offers_are_not_found(client, offers):
     assert set(listed(client.get("/aanbod/"))) == ALL
 
 
+FOLD = re.compile(r'<details class="more-filters"( open)?>(.*?)</details>', re.S)
+FIELD_NAME = re.compile(r'<(?:select|input)[^>]* name="(\w+)"')
+
+
+def search_form(client, params):
+    """(fold open?, its summary, names of the fields outside it, names of those in it)."""
+    content = client.get("/aanbod/", params).content.decode()
+    form = content[content.index('<form method="get"') : content.index("</form>")]
+    fold = FOLD.search(form)
+    summary = re.sub(r"<[^>]+>", " ", fold.group(2).split("</summary>")[0])
+    outside = FIELD_NAME.findall(form.replace(fold.group(0), ""))
+    inside = FIELD_NAME.findall(fold.group(2))
+    return bool(fold.group(1)), " ".join(summary.split()), outside, inside
+
+
+def test_less_used_filters_fold_away_and_the_fold_names_them(client, offers):
+    is_open, summary, outside, folded = search_form(client, {})
+    assert not is_open
+    assert outside == ["q", "framework", "violence_type", "phase", "role", "sort"]
+    assert folded == [
+        "target_group",
+        "age_group",
+        "legal_framework",
+        "municipality",
+        "method",
+        "treatment_factor",
+        "self_referral",
+        "experience_experts",
+        "max_waiting_weeks",
+    ]
+    assert summary.startswith("Meer filters doelgroep, leeftijdsgroep, juridisch kader,")
+    assert summary.endswith("wachttijd hoogstens (weken)")
+
+
+@pytest.mark.parametrize(
+    ("params", "is_open", "summary_start"),
+    [
+        ({"role": "aanbieder", "violence_type": "kindermishandeling"}, False, "Meer filters d"),
+        ({"age_group": "volwassenen"}, True, "Meer filters (1 gekozen)"),
+        ({"age_group": "volwassenen", "self_referral": "ja"}, True, "Meer filters (2 gekozen)"),
+        ({"max_waiting_weeks": "-1"}, True, "Meer filters (1 gekozen)"),
+    ],
+)
+def test_the_fold_is_open_when_one_of_its_filters_is_in_use_or_wrong(
+    client, offers, params, is_open, summary_start
+):
+    opened, summary, _, _ = search_form(client, params)
+    assert opened is is_open
+    assert summary.startswith(summary_start)
+
+
 def test_the_navigation_links_to_the_search(client, db):
     assert 'href="/aanbod/">Zoeken</a>' in client.get("/").content.decode()
 

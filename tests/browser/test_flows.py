@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from providers.models import Offer, Organisation
+from tests.browser.conftest import PHONE
 from tests.factories import OfferFactory, OrganisationFactory
 from tests.partner_admin_support import make_municipal_user, make_partner
 
@@ -55,10 +56,16 @@ def test_a_referrer_goes_from_a_thin_cell_to_the_contact_details_of_an_offer(sit
     assert page.get_by_label("Geweldsvorm").input_value() == "ouderenmishandeling"
     assert page.get_by_label("Fase").input_value() == "preventie"
 
+    # Age is among the filters folded away under "Meer filters".
+    expect(page.get_by_label("Leeftijdsgroep")).to_be_hidden()
+    page.get_by_text("Meer filters").click()
     page.get_by_label("Leeftijdsgroep").select_option(label="Ouderen")
     page.get_by_role("button", name="Zoeken").click()
     page.wait_for_url(re.compile(r"age_group=ouderen"))
     expect(page.get_by_role("heading", name="1 resultaat")).to_be_visible()
+    # The fold stays open while one of its filters is in use.
+    expect(page.get_by_label("Leeftijdsgroep")).to_have_value("ouderen")
+    expect(page.locator("details.more-filters > summary")).to_contain_text("(1 gekozen)")
     assert "violence_type=ouderenmishandeling" in page.url and "phase=preventie" in page.url
 
     page.get_by_role("link", name="Trias pedagogica: Ouderen in beeld").click()
@@ -133,3 +140,16 @@ def test_the_municipality_filters_a_matrix_and_downloads_it_as_excel(site, page,
         for row in workbook["Toelichting"].iter_rows(values_only=True)
     ]
     assert ("Filter", "Rol van de organisatie: Aanbieder") in notes
+
+
+def test_on_a_phone_the_results_follow_a_short_search_form(site, new_page):
+    page = new_page(PHONE)
+    page.goto(site + "/aanbod/?violence_type=kindermishandeling&phase=preventie")
+    # With all 15 filters unfolded the results began 2.6 screens down (2,231 px); with the
+    # less-used ones folded, within two.
+    assert page.locator("#results-title").bounding_box()["y"] < 2 * PHONE["height"]
+    # The fold opens from the keyboard.
+    expect(page.get_by_label("Doelgroep")).to_be_hidden()
+    page.locator("details.more-filters > summary").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_label("Doelgroep")).to_be_visible()
