@@ -12,6 +12,9 @@ and reloads the baseline), at baseline size (the 2023 inventory) and at national
   127.0.0.1, 2 workers, DEBUG off), each also as a ratio to a trivial view that only answers
   "ok", measured in the same run. A page that answers 404 (not merged yet) is reported as
   "niet beschikbaar";
+- the Excel downloads cold over HTTP, as a user gets them after a change: each of a few samples
+  on a freshly started gunicorn with the bench's Redis database emptied (warm, they come from
+  the cache);
 - on PostgreSQL at national size: the same pages with whole-response caching switched off (to
   show what it buys), a load run of `--load-seconds` against gunicorn (wrk when installed,
   otherwise a small threaded Python client in a second process), and EXPLAIN ANALYZE of the
