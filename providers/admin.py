@@ -29,6 +29,7 @@ from providers.models import (
     TargetGroup,
     TreatmentFactor,
 )
+from providers.reference_lists import REFERENCE_LIST_FIELDS
 from providers.resources import OfferResource, OrganisationResource
 
 
@@ -193,15 +194,7 @@ class OfferAdmin(MunicipalityImportExportMixin, ScopedAdminMixin, SimpleHistoryA
     list_select_related = ["organisation"]
     search_fields = ["name", "description", "organisation__name"]
     readonly_fields = ["last_verified"]
-    filter_horizontal = [
-        "target_groups",
-        "age_groups",
-        "legal_frameworks",
-        "methods",
-        "treatment_factors",
-        "fundings",
-        "municipalities",
-    ]
+    filter_horizontal = REFERENCE_LIST_FIELDS
     actions = ["mark_verified"]
     object_history_template = "admin/providers/offer/object_history.html"
     fieldsets = [

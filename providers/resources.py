@@ -42,6 +42,7 @@ from providers.models import (
     TargetGroup,
     TreatmentFactor,
 )
+from providers.reference_lists import REFERENCE_LIST_FIELDS
 
 SEPARATOR = ";"
 JOINER = "; "
@@ -647,13 +648,7 @@ class OfferResource(SpreadsheetResource):
 
     def filter_export(self, queryset, **kwargs):
         return queryset.select_related("organisation").prefetch_related(
-            "target_groups",
-            "age_groups",
-            "legal_frameworks",
-            "methods",
-            "treatment_factors",
-            "fundings",
-            "municipalities",
+            *REFERENCE_LIST_FIELDS,
             Prefetch(
                 "positions",
                 queryset=Position.objects.select_related("phase", "violence_type__framework"),
