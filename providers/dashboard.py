@@ -97,32 +97,26 @@ def _admin_url(record, name: str, object_id) -> str | None:
     return reverse(f"admin:providers_{name}_change", args=[object_id])
 
 
+def _named_changes(model, kind: str, limit: int) -> list[Change]:
+    """The latest `limit` changes to a model whose records carry a name (one query)."""
+    records = model.history.select_related("history_user").order_by("-history_date")[:limit]
+    return [
+        Change(
+            when=record.history_date,
+            who=_who(record),
+            kind=kind,
+            action=ACTIONS[record.history_type],
+            description=record.name,
+            url=_admin_url(record, model._meta.model_name, record.id),
+        )
+        for record in records
+    ]
+
+
 def recent_changes(limit: int = 20) -> list[Change]:
     """The latest changes to organisations, offers and positions, newest first (four queries)."""
-    organisations = [
-        Change(
-            when=record.history_date,
-            who=_who(record),
-            kind="Organisatie",
-            action=ACTIONS[record.history_type],
-            description=record.name,
-            url=_admin_url(record, "organisation", record.id),
-        )
-        for record in Organisation.history.select_related("history_user").order_by("-history_date")[
-            :limit
-        ]
-    ]
-    offers = [
-        Change(
-            when=record.history_date,
-            who=_who(record),
-            kind="Aanbod",
-            action=ACTIONS[record.history_type],
-            description=record.name,
-            url=_admin_url(record, "offer", record.id),
-        )
-        for record in Offer.history.select_related("history_user").order_by("-history_date")[:limit]
-    ]
+    organisations = _named_changes(Organisation, "Organisatie", limit)
+    offers = _named_changes(Offer, "Aanbod", limit)
     position_records = list(
         Position.history.select_related("history_user", "phase", "violence_type").order_by(
             "-history_date"
