@@ -15,7 +15,6 @@ from datetime import date, datetime
 from io import BytesIO
 from typing import NamedTuple
 
-from django.db.models import Model, QuerySet
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -101,63 +100,6 @@ def csv_safe(value):
 # --- Filters as text -------------------------------------------------------------------
 
 
-def active_filters(filterset) -> list[tuple[str, str]]:
-    """The filters in use as (Dutch label, display value), in the order of the form.
-
-    Works on any validated FilterSet: the label is the form field's label, the value the
-    display name of what was chosen (a model's name, a choice's label, "ja"/"nee", ...).
-    """
-    form = filterset.form
-    result = []
-    for name, field in form.fields.items():
-        value = form.cleaned_data.get(name)
-        if isinstance(value, QuerySet):
-            value = list(value)
-        if value is None or value == "" or value == [] or value == ():
-            continue
-        if isinstance(value, slice):
-            display = _range_display(field, value)
-        elif isinstance(value, list | tuple | set | frozenset):
-            display = "; ".join(_display(field, item) for item in value)
-        else:
-            display = _display(field, value)
-        if display:
-            result.append((str(field.label or name), display))
-    return result
-
-
-def _display(field, value) -> str:
-    if isinstance(value, Model):
-        return str(value)
-    if isinstance(value, bool):
-        return "ja" if value else "nee"
-    if isinstance(value, datetime):
-        return timezone.localtime(value).strftime("%d-%m-%Y %H:%M")
-    if isinstance(value, date):
-        return value.strftime("%d-%m-%Y")
-    choices = getattr(field, "choices", None)
-    if choices is not None and not isinstance(getattr(field, "queryset", None), QuerySet):
-        labels = {}
-        for key, label in choices:
-            if isinstance(label, list | tuple):  # an option group
-                labels.update({str(k): str(v) for k, v in label})
-            else:
-                labels[str(key)] = str(label)
-        return labels.get(str(value), str(value))
-    return str(value)
-
-
-def _range_display(field, value: slice) -> str:
-    start, stop = value.start, value.stop
-    if start is not None and stop is not None:
-        return f"van {_display(field, start)} tot en met {_display(field, stop)}"
-    if start is not None:
-        return f"vanaf {_display(field, start)}"
-    if stop is not None:
-        return f"tot en met {_display(field, stop)}"
-    return ""
-
-
 def filters_text(filters: Sequence[tuple[str, str]]) -> str:
     if not filters:
         return NO_FILTERS
@@ -222,7 +164,7 @@ def collect_export(frameworks: Sequence[Framework], filterset) -> MatrixExport:
     return MatrixExport(
         matrices=matrices,
         positions=position_rows(matrices, offers),
-        filters=active_filters(filterset),
+        filters=[(label, shown) for _, label, shown in filterset.chosen_values()],
         generated_at=timezone.now(),
     )
 

@@ -168,22 +168,32 @@ class OfferFilterSet(django_filters.FilterSet):
                 query[name] = str(value)
         return query
 
-    def active_filters(self) -> list[tuple[str, str, str]]:
-        """`(name, label, shown value)` of each filter with a value, in form order."""
+    def chosen_values(self) -> list[tuple[str, str, str]]:
+        """`(name, label, value)` of each filter with a value, in form order: the field's label,
+        and the chosen option's label or else the value as text (as the Excel notes show them)."""
         if not self.is_valid():
             return []
-        active = []
+        chosen = []
         for name, value in self.form.cleaned_data.items():
-            if value in (None, "") or name in ORDER_FILTERS:
+            if value in (None, ""):
                 continue
             field = self.form.fields[name]
-            label = field.label
+            shown = _choice_label(field.choices, value) if hasattr(field, "choices") else str(value)
+            chosen.append((name, str(field.label), shown))
+        return chosen
+
+    def active_filters(self) -> list[tuple[str, str, str]]:
+        """`(name, label, shown value)` of each filter with a value, as the search page says
+        them: the search text quoted, the waiting time in weeks, the sort order left out."""
+        active = []
+        for name, label, shown in self.chosen_values():
+            if name in ORDER_FILTERS:
+                continue
             if name == "q":
-                label, shown = "Zoektekst", f"“{value}”"
+                label, shown = "Zoektekst", f"“{shown}”"
             elif name == "max_waiting_weeks":
-                shown = "1 week" if value == 1 else f"{value} weken"
-            else:
-                shown = _choice_label(field.choices, value)
+                weeks = self.form.cleaned_data[name]
+                shown = "1 week" if weeks == 1 else f"{weeks} weken"
             active.append((name, label, shown))
         return active
 
