@@ -11,7 +11,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from providers import dashboard, services
+from providers import services
 from providers.admin_scoping import ScopedAdminMixin, can_manage_all, organisations_for
 from providers.forms import InvitationForm, OfferAdminForm, OrganisationAdminForm
 from providers.imports import MunicipalityImportExportMixin
@@ -31,6 +31,7 @@ from providers.models import (
 )
 from providers.reference_lists import REFERENCE_LIST_FIELDS
 from providers.resources import OfferResource, OrganisationResource
+from providers.verification import VERIFICATION_MONTHS, is_overdue, overdue_filter
 
 
 class ReferenceItemAdmin(admin.ModelAdmin):
@@ -80,16 +81,16 @@ class VerificationFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         return [
-            ("recent", f"In de afgelopen {dashboard.VERIFICATION_MONTHS} maanden"),
-            ("verlopen", f"Niet in de afgelopen {dashboard.VERIFICATION_MONTHS} maanden"),
+            ("recent", f"In de afgelopen {VERIFICATION_MONTHS} maanden"),
+            ("verlopen", f"Niet in de afgelopen {VERIFICATION_MONTHS} maanden"),
             ("nooit", "Nooit"),
         ]
 
     def queryset(self, request, queryset):
         if self.value() == "recent":
-            return queryset.exclude(dashboard.overdue_filter())
+            return queryset.exclude(overdue_filter())
         if self.value() == "verlopen":
-            return queryset.filter(dashboard.overdue_filter())
+            return queryset.filter(overdue_filter())
         if self.value() == "nooit":
             return queryset.filter(last_verified__isnull=True)
         return queryset
@@ -316,7 +317,7 @@ class OfferAdmin(MunicipalityImportExportMixin, ScopedAdminMixin, SimpleHistoryA
     def verified_on(self, offer):
         if offer.last_verified is None:
             return format_html('<span class="verification-overdue">{}</span>', "nooit")
-        if dashboard.is_overdue(offer):
+        if is_overdue(offer):
             return format_html(
                 '<span class="verification-overdue">{} (controle nodig)</span>',
                 offer.last_verified.strftime("%d-%m-%Y"),

@@ -7,34 +7,12 @@ import datetime
 from dataclasses import dataclass
 from heapq import merge
 
-from django.db.models import F, Q
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
 from providers.models import Offer, Organisation, Position
-
-VERIFICATION_MONTHS = 12
-
-
-def verification_cutoff(today: datetime.date | None = None) -> datetime.date:
-    """Entries last verified before this date were not verified in the past 12 months."""
-    today = today or timezone.localdate()
-    year, month = divmod(today.month - 1 - VERIFICATION_MONTHS, 12)
-    year, month = today.year + year, month + 1
-    for day in (today.day, 30, 29, 28):
-        try:
-            return datetime.date(year, month, day)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
-
-
-def overdue_filter(today: datetime.date | None = None) -> Q:
-    return Q(last_verified__isnull=True) | Q(last_verified__lt=verification_cutoff(today))
-
-
-def is_overdue(offer: Offer, today: datetime.date | None = None) -> bool:
-    return offer.last_verified is None or offer.last_verified < verification_cutoff(today)
+from providers.verification import is_overdue, overdue_filter
 
 
 @dataclass
@@ -45,18 +23,13 @@ class OfferFreshness:
 
 def offers_to_verify(user) -> list[OfferFreshness]:
     """The user's own offers, the least recently verified first (one query)."""
-    cutoff = verification_cutoff()
+    today = timezone.localdate()
     offers = (
         Offer.objects.for_user(user)
         .select_related("organisation")
         .order_by(F("last_verified").asc(nulls_first=True), "organisation__name", "name")
     )
-    return [
-        OfferFreshness(
-            offer=offer, overdue=offer.last_verified is None or offer.last_verified < cutoff
-        )
-        for offer in offers
-    ]
+    return [OfferFreshness(offer=offer, overdue=is_overdue(offer, today)) for offer in offers]
 
 
 def overdue_offers(limit: int = 25) -> tuple[int, list[Offer]]:

@@ -4,16 +4,12 @@ A confidential address (Offer.address_confidential) never leaves this module: ne
 street nor the postal code nor the city.
 """
 
-import calendar
-import datetime
 from dataclasses import dataclass
 
 from django.urls import reverse
-from django.utils import timezone
 
 from providers.models import Offer
-
-VERIFICATION_MAX_AGE_MONTHS = 12
+from providers.verification import is_overdue
 
 
 @dataclass(frozen=True)
@@ -30,20 +26,6 @@ def public_address(offer: Offer) -> PublicAddress | None:
     if not (offer.address or offer.postal_code or offer.city):
         return None
     return PublicAddress(street=offer.address, postal_code=offer.postal_code, city=offer.city)
-
-
-def _months_ago(today: datetime.date, months: int) -> datetime.date:
-    year, month = divmod(today.year * 12 + today.month - 1 - months, 12)
-    month += 1
-    return datetime.date(year, month, min(today.day, calendar.monthrange(year, month)[1]))
-
-
-def verification_overdue(offer: Offer, today: datetime.date | None = None) -> bool:
-    """True when the organisation never confirmed the entry, or over 12 months ago."""
-    if offer.last_verified is None:
-        return True
-    today = today or timezone.localdate()
-    return offer.last_verified < _months_ago(today, VERIFICATION_MAX_AGE_MONTHS)
 
 
 def _refs(items, *extra) -> list[dict]:
@@ -114,6 +96,6 @@ def offer_as_json(offer: Offer) -> dict:
         # HSDS calls the date an entry was last confirmed `assured_date`.
         "assured_date": _date(offer.last_verified),
         "last_verified": _date(offer.last_verified),
-        "verification_overdue": verification_overdue(offer),
+        "verification_overdue": is_overdue(offer),
         "updated_at": offer.updated_at.isoformat(),
     }

@@ -6,8 +6,9 @@ from frameworks.cache import cache_public_page
 from frameworks.grids import build_grids
 from providers.filters import OfferFilterSet, loosening_hints, search_field_groups
 from providers.models import Offer, Organisation, Position
-from providers.public import public_address, verification_overdue
+from providers.public import public_address
 from providers.search import public_offers, public_offers_in_full
+from providers.verification import is_overdue
 
 RESULTS_PER_PAGE = 20
 ORGANISATIONS_PER_PAGE = 100
@@ -86,7 +87,7 @@ def offer_detail(request, slug):
     context = {
         "offer": offer,
         "address": public_address(offer),
-        "verification_overdue": verification_overdue(offer),
+        "verification_overdue": is_overdue(offer),
         "grids": build_grids(held),
     }
     return render(request, "providers/offer_detail.html", context)

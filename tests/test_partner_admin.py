@@ -8,8 +8,8 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from frameworks.models import Framework
-from providers.dashboard import verification_cutoff
 from providers.models import Membership, Offer, Organisation, Position
+from providers.verification import verification_cutoff
 from tests.partner_admin_support import (
     build_world,
     make_municipal_user,

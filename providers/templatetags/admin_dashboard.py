@@ -5,6 +5,7 @@ from django import template
 
 from providers import dashboard
 from providers.admin_scoping import can_manage_all
+from providers.verification import VERIFICATION_MONTHS
 
 register = template.Library()
 
@@ -19,12 +20,12 @@ def admin_dashboard(context):
             "recent_changes": dashboard.recent_changes(),
             "overdue_count": overdue_count,
             "overdue": overdue,
-            "months": dashboard.VERIFICATION_MONTHS,
+            "months": VERIFICATION_MONTHS,
         }
     offers = dashboard.offers_to_verify(user)
     return {
         "municipality": False,
         "own_offers": offers,
         "own_overdue_count": sum(item.overdue for item in offers),
-        "months": dashboard.VERIFICATION_MONTHS,
+        "months": VERIFICATION_MONTHS,
     }
