@@ -5,6 +5,8 @@ error, never a crash. The choices of all lists are read in one query (providers.
 """
 
 from dataclasses import dataclass
+from functools import cached_property
+from urllib.parse import urlencode
 
 import django_filters
 from django import forms
@@ -168,6 +170,11 @@ class OfferFilterSet(django_filters.FilterSet):
                 query[name] = str(value)
         return query
 
+    @cached_property
+    def query_string(self) -> str:
+        """`as_query()` as a query string, computed once: a matrix links each cell with it."""
+        return self.as_query().urlencode()
+
     def chosen_values(self) -> list[tuple[str, str, str]]:
         """`(name, label, value)` of each filter with a value, in form order: the field's label,
         and the chosen option's label or else the value as text (as the Excel notes show them)."""
@@ -199,11 +206,13 @@ class OfferFilterSet(django_filters.FilterSet):
 
 
 def cell_search_url(filterset: OfferFilterSet, phase_slug: str, violence_type_slug: str) -> str:
-    """The search for one matrix cell under the matrix's filters: it lists the cell's offers."""
-    query = filterset.as_query()
-    query["violence_type"] = violence_type_slug
-    query["phase"] = phase_slug
-    return f"{reverse('providers:offer-search')}?{query.urlencode()}"
+    """The search for one matrix cell under the matrix's filters: it lists the cell's offers.
+
+    `filterset` is a matrix FilterSet (`matrix_filterset`), which has no cell filters itself.
+    """
+    cell = urlencode({"violence_type": violence_type_slug, "phase": phase_slug})
+    query = f"{filterset.query_string}&{cell}" if filterset.query_string else cell
+    return f"{reverse('providers:offer-search')}?{query}"
 
 
 @dataclass

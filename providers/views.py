@@ -75,7 +75,7 @@ def offer_search(request):
         page_message=page_message,
         active_filters=filterset.active_filters(),
         hints=loosening_hints(filterset) if paginator.count == 0 else [],
-        query=filterset.as_query().urlencode(),
+        query=filterset.query_string,
     )
     return render(request, "providers/offer_search.html", context)
 
