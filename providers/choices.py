@@ -57,9 +57,6 @@ class ReferenceChoices:
     def pk_for(self, kind: str, slug: str) -> int | None:
         return next((o.pk for o in self.options.get(kind, []) if o.slug == slug), None)
 
-    def name_for(self, kind: str, slug: str) -> str:
-        return next((o.name for o in self.options.get(kind, []) if o.slug == slug), slug)
-
 
 def _rows(queryset, kind, group_name=None, group_order=None):
     return (

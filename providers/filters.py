@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 import django_filters
 from django import forms
+from django.core.validators import EMPTY_VALUES
 from django.http import QueryDict
 from django.urls import reverse
 
@@ -220,13 +221,10 @@ class FieldGroups:
     main: list
     more: list
 
-    @property
+    @cached_property
     def more_in_use(self) -> int:
         """How many of the folded filters have a value or an error (the fold opens for them)."""
         return sum(1 for field in self.more if field.errors or field.value() not in EMPTY_VALUES)
-
-
-EMPTY_VALUES = (None, "", [], ())
 
 
 def search_field_groups(form) -> FieldGroups:

@@ -9,12 +9,6 @@ from frameworks.grids import build_grids
 from providers import services
 from providers.models import OFFER_RECORD_FIELDS, Offer, Organisation
 
-CELL_SEPARATOR = "__"
-
-
-def cell_key(phase, violence_type) -> str:
-    return f"{phase.slug}{CELL_SEPARATOR}{violence_type.slug}"
-
 
 def cell_label(phase, violence_type) -> str:
     return f"{phase.name} – {violence_type.name}"

@@ -20,8 +20,8 @@ WIDGET_CLASSES = (
 
 
 def widget_class(widget: forms.Widget) -> str:
-    if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
-        return ""
+    """The design system's class for `widget`; none for radio buttons, check boxes and
+    custom widgets, which bring their own markup."""
     for kind, css in WIDGET_CLASSES:
         if isinstance(widget, kind):
             return css
