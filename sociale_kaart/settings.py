@@ -5,6 +5,7 @@ application refuses to start without SECRET_KEY and ALLOWED_HOSTS.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "simple_history",
     "frameworks",
     "providers",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -71,8 +73,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    # Hardening (issue 7): innermost, so that it sees database errors raised by views first.
+    # Hardening (issue 7): innermost of ours, so that it sees database errors raised by views
+    # first (AxesMiddleware only watches logins; django-axes wants it last).
     "sociale_kaart.middleware.DatabaseUnavailableMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "sociale_kaart.urls"
@@ -251,11 +255,7 @@ IMPORT_EXPORT_SKIP_ADMIN_CONFIRM = False
 # --- Partner admin: accounts and login protection (issue 4) ---------------------------------
 # django-axes locks a login after 5 failures for the same username from the same address, for
 # 15 minutes, and answers 429 with a Dutch page. AxesStandaloneBackend must come first and
-# AxesMiddleware last.
-from datetime import timedelta  # noqa: E402
-
-INSTALLED_APPS += ["axes"]
-MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+# AxesMiddleware last (both are in the lists above).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
