@@ -11,6 +11,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from providers.admin_scoping import organisations_for
 from providers.models import Offer, Organisation, Position
 from providers.verification import is_overdue, overdue_filter
 
@@ -25,7 +26,7 @@ def offers_to_verify(user) -> list[OfferFreshness]:
     """The user's own offers, the least recently verified first (one query)."""
     today = timezone.localdate()
     offers = (
-        Offer.objects.for_user(user)
+        Offer.objects.filter(organisation__in=organisations_for(user))
         .select_related("organisation")
         .order_by(F("last_verified").asc(nulls_first=True), "organisation__name", "name")
     )

@@ -35,8 +35,8 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from frameworks.exports import csv_safe, is_formula_like, set_cell
+from providers.admin_scoping import can_manage_all
 
-MANAGE_ALL_PERMISSION = "providers.manage_all_organisations"
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 10_000
@@ -305,10 +305,10 @@ class MunicipalityImportExportMixin(ImportExportMixin):
     import_error_display = ("message",)
 
     def has_import_permission(self, request):
-        return request.user.has_perm(MANAGE_ALL_PERMISSION)
+        return can_manage_all(request.user)
 
     def has_export_permission(self, request):
-        return request.user.has_perm(MANAGE_ALL_PERMISSION)
+        return can_manage_all(request.user)
 
     def get_export_data(self, file_format, request, queryset, **kwargs):
         """As the library does, but numbers and dates stay numbers and dates in xlsx."""

@@ -165,12 +165,6 @@ class OfferQuerySet(VersionedQuerySet):
     def published(self):
         return self.filter(status=Offer.Status.PUBLISHED)
 
-    def for_user(self, user):
-        """Offers the user may manage: all for the municipality, own organisations' otherwise."""
-        if user.has_perm("providers.manage_all_organisations"):
-            return self
-        return self.filter(organisation__memberships__user=user)
-
 
 class Offer(models.Model):
     class Status(models.TextChoices):
