@@ -25,7 +25,7 @@ from django.utils.text import slugify
 from import_export import resources, widgets
 from import_export.fields import Field
 
-from frameworks.exports import FORMULA_PREFIXES
+from frameworks.exports import is_formula_like
 from frameworks.models import Framework, Phase, ViolenceType
 from providers import services
 from providers.models import (
@@ -70,9 +70,7 @@ def split_names(value) -> list[str]:
 
 def looks_like_formula(value) -> bool:
     """Text a spreadsheet would run as a formula; a phone number like +31 20 ... is fine."""
-    if not isinstance(value, str) or not value.startswith(FORMULA_PREFIXES):
-        return False
-    return not (value[0] in "+-" and PHONE_OR_NUMBER.fullmatch(value))
+    return is_formula_like(value) and not (value[0] in "+-" and PHONE_OR_NUMBER.fullmatch(value))
 
 
 class OrganisationIndex:
@@ -658,13 +656,10 @@ class OfferResource(SpreadsheetResource):
     def dehydrate_positions(self, offer) -> str:
         if offer.pk is None:
             return ""
-        positions = sorted(
-            offer.positions.all(),
-            key=lambda p: (p.violence_type.framework.order, p.phase.order, p.violence_type.order),
-        )
+        positions = offer.positions.all()  # in Position.Meta.ordering: matrix order
         shared_names = self._shared_violence_type_names()
         return JOINER.join(
-            f"{p.phase.name}: {p.violence_type.name}"
+            str(p)
             + (
                 f" [{p.violence_type.framework.slug}]"
                 if normalise(p.violence_type.name) in shared_names
@@ -772,11 +767,4 @@ class OfferResource(SpreadsheetResource):
         cells = getattr(instance, "_import_cells", None)
         if cells is None or (self._is_dry_run(kwargs) and not self._is_using_transactions(kwargs)):
             return
-        existing = {(p.phase_id, p.violence_type_id): p for p in instance.positions.all()}
-        for cell, position in existing.items():
-            if cell not in cells:
-                position.delete()
-        for phase_id, violence_type_id in sorted(cells - existing.keys()):
-            Position.objects.create(
-                offer=instance, phase_id=phase_id, violence_type_id=violence_type_id
-            )
+        services.offer_set_positions(offer=instance, user=kwargs.get("user"), cells=cells)
