@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cached_property
 from itertools import islice
 from pathlib import Path
 
@@ -30,19 +31,13 @@ from django.utils.text import slugify
 from frameworks.cache import bump_data_version
 from frameworks.models import Phase, ViolenceType
 from providers.models import (
-    AgeGroup,
-    Funding,
-    LegalFramework,
     Membership,
-    Method,
-    Municipality,
     Offer,
     Organisation,
     Position,
     Source,
-    TargetGroup,
-    TreatmentFactor,
 )
+from providers.reference_lists import REFERENCE_LIST_FIELDS
 
 BATCH_SIZE = 2000
 # Dates are relative to a fixed day, so that the same seed gives the same data on any day.
@@ -229,7 +224,7 @@ class Frequencies:
     # framework id -> [(phase id, violence type id, weight)]
     cells: dict[int, list[tuple[int, int, float]]]
 
-    @property
+    @cached_property
     def framework_weights(self) -> dict[int, float]:
         return {fw: sum(weight for *_, weight in cells) for fw, cells in self.cells.items()}
 
@@ -345,13 +340,8 @@ class _Generator:
         self.frequencies = frequencies
         self.places: dict[str, str] = {}  # organisation slug -> its place
         self.lists = {
-            "target_groups": list(TargetGroup.objects.order_by("order", "pk")),
-            "age_groups": list(AgeGroup.objects.order_by("order", "pk")),
-            "legal_frameworks": list(LegalFramework.objects.order_by("order", "pk")),
-            "methods": list(Method.objects.order_by("order", "pk")),
-            "treatment_factors": list(TreatmentFactor.objects.order_by("order", "pk")),
-            "fundings": list(Funding.objects.order_by("order", "pk")),
-            "municipalities": list(Municipality.objects.order_by("order", "pk")),
+            name: list(Offer._meta.get_field(name).related_model.objects.order_by("order", "pk"))
+            for name in REFERENCE_LIST_FIELDS
         }
 
     def organisations(self, count: int, names: set[str], slugs: set[str]) -> list[Organisation]:
