@@ -116,17 +116,6 @@ class OrganisationAdmin(MunicipalityImportExportMixin, ScopedAdminMixin, SimpleH
     # A partner keeps the public details; the rest is the municipality's.
     partner_readonly_fields = ["role", "slug", "members", "source", "report_labels"]
 
-    def get_readonly_fields(self, request, obj=None):
-        readonly = list(super().get_readonly_fields(request, obj))
-        if not can_manage_all(request.user):
-            readonly += self.partner_readonly_fields
-        return readonly
-
-    def get_prepopulated_fields(self, request, obj=None):
-        # Not a class attribute: simple-history's history form uses that attribute as is,
-        # also for partners, whose form has no slug field.
-        return {"slug": ["name"]} if can_manage_all(request.user) else {}
-
     def save_model(self, request, obj, form, change):
         services.organisation_save(
             organisation=obj, user=request.user, expected_version=form.expected_version
@@ -272,17 +261,10 @@ class OfferAdmin(MunicipalityImportExportMixin, ScopedAdminMixin, SimpleHistoryA
         return ["organisation"] if can_manage_all(request.user) else []
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = list(super().get_readonly_fields(request, obj))
-        if not can_manage_all(request.user):
-            readonly += self.partner_readonly_fields
-            if obj is not None:
-                readonly.append("slug")
+        readonly = super().get_readonly_fields(request, obj)
+        if obj is not None and not can_manage_all(request.user):
+            readonly.append("slug")  # a partner names a new offer; its address then stays
         return readonly
-
-    def get_prepopulated_fields(self, request, obj=None):
-        # Not a class attribute: simple-history's history form uses that attribute as is,
-        # also for partners, whose form has no slug field.
-        return {"slug": ["name"]} if can_manage_all(request.user) else {}
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -349,15 +331,13 @@ class OfferAdmin(MunicipalityImportExportMixin, ScopedAdminMixin, SimpleHistoryA
                 offer=form.instance, user=request.user, cells=form.cleaned_data["positions"]
             )
 
-    def history_view(self, request, object_id, extra_context=None):
-        pk = self.history_pk_or_404(request, object_id)
+    def history_extra_context(self, pk) -> dict:
         position_history = (
             Position.history.filter(offer_id=pk)
             .select_related("history_user", "phase", "violence_type")
             .order_by("-history_date")[:200]
         )
-        extra_context = {**(extra_context or {}), "position_history": position_history}
-        return super().history_view(request, object_id, extra_context)
+        return {"position_history": position_history}
 
 
 @admin.register(Membership)

@@ -59,6 +59,8 @@ class ScopedAdminMixin:
     """
 
     organisation_lookup = "organisation_id"
+    # Fields a partner sees but may not change; the municipality changes them all.
+    partner_readonly_fields: list[str] = []
 
     # Scoping.
 
@@ -99,6 +101,19 @@ class ScopedAdminMixin:
         allowed = super().has_delete_permission(request, obj)
         return allowed and (obj is None or self.in_scope(request, obj))
 
+    # What a partner may change.
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not can_manage_all(request.user):
+            readonly += self.partner_readonly_fields
+        return readonly
+
+    def get_prepopulated_fields(self, request, obj=None):
+        # Not a class attribute: simple-history's history form uses that attribute as is,
+        # also for partners, whose form has no slug field.
+        return {"slug": ["name"]} if can_manage_all(request.user) else {}
+
     # Actions: every selected object must be in scope, or the whole request answers 404.
 
     def response_action(self, request, queryset):
@@ -130,8 +145,13 @@ class ScopedAdminMixin:
         return pk
 
     def history_view(self, request, object_id, extra_context=None):
-        self.history_pk_or_404(request, object_id)
+        pk = self.history_pk_or_404(request, object_id)
+        extra_context = {**(extra_context or {}), **self.history_extra_context(pk)}
         return super().history_view(request, object_id, extra_context)
+
+    def history_extra_context(self, pk) -> dict:
+        """More for the history page of the object `pk` (already checked to be in scope)."""
+        return {}
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         pk = self.history_pk_or_404(request, object_id)
