@@ -14,6 +14,7 @@ from django.views.decorators.http import require_safe
 
 from frameworks.cache import cache_public_page
 from providers.filters import OfferFilterSet
+from providers.parsing import whole_number
 from providers.public import offer_as_json
 from providers.search import public_offers_in_full
 
@@ -53,11 +54,12 @@ def _positive_int(request, name: str, default: int, maximum: int | None = None):
     raw = request.GET.get(name, "")
     if raw == "":
         return default, None
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9 or int(raw) < 1:
+    number = whole_number(raw)
+    if number is None or number < 1:
         return None, "Geef een heel getal vanaf 1."
-    if maximum is not None and int(raw) > maximum:
+    if maximum is not None and number > maximum:
         return None, f"Geef een heel getal van 1 tot en met {maximum}."
-    return int(raw), None
+    return number, None
 
 
 def api_params() -> set[str]:

@@ -8,6 +8,7 @@ from django.db import models
 from frameworks.grids import build_grids
 from providers import services
 from providers.models import OFFER_RECORD_FIELDS, Offer, Organisation
+from providers.parsing import whole_number
 
 
 def cell_label(phase, violence_type) -> str:
@@ -111,10 +112,7 @@ class VersionField(forms.CharField):
         super().__init__(required=False, **kwargs)
 
     def to_python(self, value):
-        value = super().to_python(value)
-        if value.isascii() and value.isdigit() and len(value) < 10:
-            return int(value)
-        return None
+        return whole_number(super().to_python(value))
 
 
 class VersionedModelForm(forms.ModelForm):

@@ -6,6 +6,7 @@ from frameworks.cache import cache_public_page
 from frameworks.grids import build_grids
 from providers.filters import OfferFilterSet, loosening_hints, search_field_groups
 from providers.models import Offer, Organisation, Position
+from providers.parsing import whole_number
 from providers.public import public_address
 from providers.search import public_offers, public_offers_in_full
 from providers.verification import is_overdue
@@ -47,14 +48,15 @@ def _page(paginator: Paginator, raw: str | None):
     """The requested page, or the nearest one with a message saying why; never an error."""
     if raw in (None, ""):
         return paginator.page(1), ""
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9 or int(raw) < 1:
+    number = whole_number(raw)
+    if number is None or number < 1:
         return paginator.page(1), "Dat paginanummer bestaat niet; u ziet de eerste pagina."
-    if int(raw) > paginator.num_pages:
+    if number > paginator.num_pages:
         return (
             paginator.page(paginator.num_pages),
-            f"Pagina {int(raw)} bestaat niet; u ziet de laatste pagina ({paginator.num_pages}).",
+            f"Pagina {number} bestaat niet; u ziet de laatste pagina ({paginator.num_pages}).",
         )
-    return paginator.page(int(raw)), ""
+    return paginator.page(number), ""
 
 
 def search_params() -> set[str]:
