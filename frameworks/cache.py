@@ -222,18 +222,16 @@ def connect_signals() -> None:
 
 def cache_public_page(allowed_params=()):
     """Decorate a public view: its anonymous GET responses are cached per URL and data version
-    (see `cached_response`). `allowed_params` is an iterable of query parameter names, or a
-    callable returning one (evaluated per request, e.g. the names of a FilterSet's filters)."""
+    (see `cached_response`). `allowed_params`: the query parameter names it may cache for."""
 
     def decorator(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
-            params = allowed_params() if callable(allowed_params) else allowed_params
             return cached_response(
                 request,
                 (view.__module__, view.__qualname__, args, sorted(kwargs.items())),
                 lambda: view(request, *args, **kwargs),
-                allowed_params=params,
+                allowed_params=allowed_params,
             )
 
         return wrapper

@@ -7,10 +7,8 @@ from frameworks.models import Framework, Phase
 from providers.api import json_query
 from providers.filters import CELL_FILTERS, OfferFilterSet, cell_search_url, matrix_filterset
 
-
-def matrix_params() -> set[str]:
-    """The query parameters a matrix understands: every filter but those that pick a cell."""
-    return set(OfferFilterSet.base_filters) - set(CELL_FILTERS)
+# The query parameters a matrix understands: every filter but those that pick a cell.
+MATRIX_PARAMS = frozenset(OfferFilterSet.base_filters) - set(CELL_FILTERS)
 
 
 @cache_public_page()
@@ -34,7 +32,7 @@ def _filtered_matrix(request, framework):
     return filterset, matrix
 
 
-@cache_public_page(allowed_params=matrix_params)
+@cache_public_page(allowed_params=MATRIX_PARAMS)
 def matrix_page(request, slug):
     framework = get_object_or_404(Framework, slug=slug)
     filterset, matrix = _filtered_matrix(request, framework)
@@ -48,7 +46,7 @@ def matrix_page(request, slug):
 
 
 @json_query
-@cache_public_page(allowed_params=matrix_params)
+@cache_public_page(allowed_params=MATRIX_PARAMS)
 def matrix_api(request, slug):
     framework = Framework.objects.filter(slug=slug).first()
     if framework is None:

@@ -62,14 +62,13 @@ def _positive_int(request, name: str, default: int, maximum: int | None = None):
     return number, None
 
 
-def api_params() -> set[str]:
-    """The query parameters of the search API: its filters, the page and the page size."""
-    return set(OfferFilterSet.base_filters) | {"page", "per_page"}
+# The query parameters of the search API: its filters, the page and the page size.
+API_PARAMS = frozenset(OfferFilterSet.base_filters) | {"page", "per_page"}
 
 
 @require_safe
 @json_query
-@cache_public_page(allowed_params=api_params)
+@cache_public_page(allowed_params=API_PARAMS)
 def offer_list(request):
     filterset = OfferFilterSet(request.GET, queryset=public_offers_in_full(), request=request)
     errors = {}

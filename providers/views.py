@@ -59,12 +59,11 @@ def _page(paginator: Paginator, raw: str | None):
     return paginator.page(number), ""
 
 
-def search_params() -> set[str]:
-    """The query parameters of the search page: its filters and the page number."""
-    return set(OfferFilterSet.base_filters) | {"page"}
+# The query parameters of the search page: its filters and the page number.
+SEARCH_PARAMS = frozenset(OfferFilterSet.base_filters) | {"page"}
 
 
-@cache_public_page(allowed_params=search_params)
+@cache_public_page(allowed_params=SEARCH_PARAMS)
 def offer_search(request):
     filterset = OfferFilterSet(request.GET, queryset=public_offers(), request=request)
     context = {"filterset": filterset, "field_groups": search_field_groups(filterset.form)}
