@@ -36,11 +36,6 @@ from providers.models import (
 from tests.factories import OfferFactory, UserFactory
 
 MATRIX_JSON = "/api/kaart/hgkm/"
-# The foundation's admin forms for organisations and offers still build URLFields with Django's
-# deprecated default scheme; the partner-admin work replaces those forms.
-urlfield_warning = pytest.mark.filterwarnings(
-    "ignore:The default scheme will be changed:django.utils.deprecation.RemovedInDjango60Warning"
-)
 TRIAS_OFFER = "trias-pedagogica-hgkm-2023"
 
 
@@ -119,7 +114,6 @@ def test_the_visitor_is_served_from_the_cache(client, baseline):
     assert "Trias pedagogica" in client.get("/kaart/hgkm/").content.decode()
 
 
-@urlfield_warning
 def test_an_offer_saved_in_the_admin_shows_at_once(client, baseline, municipality):
     assert names(elder_prevention(client)) == ["Trias pedagogica", "Veilig Thuis"]
     page = client.get("/kaart/hgkm/").content.decode()
@@ -131,7 +125,6 @@ def test_an_offer_saved_in_the_admin_shows_at_once(client, baseline, municipalit
     assert names(elder_prevention(client, role="aanbieder")) == []
 
 
-@urlfield_warning
 def test_an_organisation_role_changed_in_the_admin_moves_it_between_filters(
     client, baseline, municipality
 ):
