@@ -44,7 +44,7 @@ format: install
 
 # Django's deployment check with production variables (DEBUG off, a random 50+ character key).
 deploycheck: install assets
-	DEBUG=0 ALLOWED_HOSTS=kaart.example.nl \
+	DEBUG=0 ALLOWED_HOSTS=kaart.example.nl REDIS_URL=redis://127.0.0.1:6379/0 \
 	SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 

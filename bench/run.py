@@ -237,9 +237,9 @@ def worker_explain(args) -> None:
 
     from django.db import connection
 
-    from frameworks.coverage import cell_organisations_query, organisations_query
     from frameworks.models import Framework
     from providers.filters import OfferFilterSet
+    from providers.matrix.coverage import cell_organisations_query, organisations_query
     from providers.models import Offer
 
     framework = Framework.objects.get(slug="hgkm")
@@ -1009,8 +1009,8 @@ ongeveer 4 tot 6 minuten en stopt na 12 minuten met nieuwe stappen. Al het verke
 
 **Wat de snelheid maakt.**
 
-- `frameworks/coverage.py` rekent een matrix uit met vier queries, onafhankelijk van de omvang:
-  fasen, geweldsvormen, één gegroepeerde query (fase, geweldsvorm, organisatie) over de
+- `providers/matrix/coverage.py` rekent een matrix uit met vier queries, onafhankelijk van
+  de omvang: fasen, geweldsvormen, één gegroepeerde query (fase, geweldsvorm, organisatie) over de
   posities, en één query over de organisaties (naam, wel/niet gepositioneerd, toegelaten door
   de filters). De matrix wordt gecachet per analysekader, filters (de SQL van de querysets) en
   *dataversie*.
@@ -1018,7 +1018,7 @@ ongeveer 4 tot 6 minuten en stopt na 12 minuten met nieuwe stappen. Al het verke
   bezoekers ook als geheel gecachet (per URL en dataversie; alleen met bekende
   filterparameters, niet met een sessie, en nooit een antwoord met cookies, CSRF-token of
   CSP-nonce). De tabel 'Wat het cachen van hele responses oplevert' laat zien waarom.
-- De dataversie (`frameworks/cache.py`) is een teller in de cache die elke schrijfactie ophoogt
+- De dataversie (`sociale_kaart/cache.py`) is een teller in de cache die elke schrijfactie ophoogt
   die de dekking kan veranderen: opslaan en verwijderen van organisaties, aanbod, posities,
   analysekaders (drempels), fasen, geweldsvormen en de lijsten, wijzigingen van hun
   veel-op-veel-relaties (signalen), bulk-schrijfacties via de managers (`bulk_create`,

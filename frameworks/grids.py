@@ -5,8 +5,8 @@ The organisation page, the offer page and the partner's position editor all draw
 
 from dataclasses import dataclass
 
-from frameworks.cache import get_or_compute, versioned_key
 from frameworks.models import Framework, Phase, ViolenceType
+from sociale_kaart.cache import get_or_compute, versioned_key
 
 
 @dataclass

@@ -3,7 +3,7 @@
 from django.core.validators import MinValueValidator
 from django.db import models
 
-from frameworks.cache import VersionedQuerySet
+from sociale_kaart.cache import VersionedQuerySet
 
 
 class Framework(models.Model):

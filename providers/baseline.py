@@ -17,9 +17,9 @@ from django.db.models import F
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
-from frameworks.cache import bump_data_version
 from frameworks.models import Framework, Phase, ViolenceType
 from providers.models import Offer, Organisation, Position, Source
+from sociale_kaart.cache import bump_data_version
 
 ORGANISATIONS_FILE = "organisations.csv"
 POSITIONS_FILE = "report-2023-positions.csv"

@@ -28,7 +28,6 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils.text import slugify
 
-from frameworks.cache import bump_data_version
 from frameworks.models import Phase, ViolenceType
 from providers.models import (
     Membership,
@@ -38,6 +37,7 @@ from providers.models import (
     Source,
 )
 from providers.reference_lists import REFERENCE_LIST_FIELDS
+from sociale_kaart.cache import bump_data_version
 
 BATCH_SIZE = 2000
 # Dates are relative to a fixed day, so that the same seed gives the same data on any day.

@@ -6,13 +6,11 @@ error, never a crash. The choices of all lists are read in one query (providers.
 
 from dataclasses import dataclass
 from functools import cached_property
-from urllib.parse import urlencode
 
 import django_filters
 from django import forms
 from django.core.validators import EMPTY_VALUES
 from django.http import QueryDict
-from django.urls import reverse
 
 from providers.choices import LISTS, ReferenceChoices, load_reference_choices
 from providers.models import Offer, Organisation, Position
@@ -206,16 +204,6 @@ class OfferFilterSet(django_filters.FilterSet):
         return active
 
 
-def cell_search_url(filterset: OfferFilterSet, phase_slug: str, violence_type_slug: str) -> str:
-    """The search for one matrix cell under the matrix's filters: it lists the cell's offers.
-
-    `filterset` is a matrix FilterSet (`matrix_filterset`), which has no cell filters itself.
-    """
-    cell = urlencode({"violence_type": violence_type_slug, "phase": phase_slug})
-    query = f"{filterset.query_string}&{cell}" if filterset.query_string else cell
-    return f"{reverse('providers:offer-search')}?{query}"
-
-
 @dataclass
 class FieldGroups:
     main: list
@@ -252,9 +240,7 @@ def loosening_hints(filterset: OfferFilterSet) -> list[LooseningHint]:
     hints = []
     for name, label, shown in filterset.active_filters():
         query = filterset.as_query(without={name})
-        looser = OfferFilterSet(
-            query, queryset=Offer.objects.published(), reference=filterset.reference
-        )
+        looser = type(filterset)(query, queryset=filterset.queryset, reference=filterset.reference)
         hints.append(
             LooseningHint(
                 label=label, shown=shown, count=looser.qs.count(), url_query=query.urlencode()
@@ -272,14 +258,3 @@ def _choice_label(choices, value) -> str:
         elif key == value:
             return str(label)
     return value
-
-
-def matrix_filterset(data, request=None, reference=None) -> OfferFilterSet:
-    """The OfferFilterSet as the matrix uses it: every filter but those that pick a cell or
-    only order the results; the form does not offer those either."""
-    filterset = OfferFilterSet(
-        data, queryset=Offer.objects.published(), request=request, reference=reference
-    )
-    for name in CELL_FILTERS + ORDER_FILTERS:
-        del filterset.filters[name]
-    return filterset

@@ -8,7 +8,7 @@ from django.db import models
 from frameworks.grids import build_grids
 from providers import services
 from providers.models import OFFER_RECORD_FIELDS, Offer, Organisation
-from providers.parsing import whole_number
+from sociale_kaart.parsing import whole_number
 
 
 def cell_label(phase, violence_type) -> str:

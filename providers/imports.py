@@ -34,8 +34,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from frameworks.exports import csv_safe, is_formula_like, set_cell
 from providers.admin_scoping import can_manage_all
+from sociale_kaart.spreadsheets import csv_safe, is_formula_like, set_cell
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024

@@ -8,9 +8,9 @@ from django.db.models.query import ModelIterable
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from frameworks.cache import VersionedQuerySet
 from frameworks.models import Phase, ViolenceType
 from providers.reference_lists import attach_reference_lists
+from sociale_kaart.cache import VersionedQuerySet
 
 
 class ReferenceItem(models.Model):
@@ -163,7 +163,7 @@ class OfferQuerySet(VersionedQuerySet):
             attach_reference_lists(self._result_cache)
 
     def published(self):
-        return self.filter(status=Offer.Status.PUBLISHED)
+        return self.filter(published_condition())
 
 
 class Offer(models.Model):
@@ -296,8 +296,15 @@ class Offer(models.Model):
         return self.status == self.Status.PUBLISHED
 
 
-# The fields of an offer's record that partners fill in (DOMAIN.md, "What else a partner's
-# offer needs to say"), in the order of the form; the admin form and the spreadsheet
+def published_condition(through: str = "") -> models.Q:
+    """The one definition of a published offer: the condition on an offer, or on the offer
+    reached through `through` (e.g. "offer__" from a position, "offers__" from an
+    organisation). `OfferQuerySet.published()` applies it."""
+    return models.Q(**{f"{through}status": Offer.Status.PUBLISHED})
+
+
+# The fields of an offer's record that partners fill in (who it is for, how it works, capacity
+# and access, whom to call), in the order of the form; the admin form and the spreadsheet
 # import/export both list them.
 OFFER_RECORD_FIELDS = (
     "description",

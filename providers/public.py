@@ -42,7 +42,7 @@ def _date(value):
 def offer_as_json(offer: Offer) -> dict:
     """The public JSON of an offer. Names follow Open Referral HSDS where it has one.
 
-    Expects the lists prefetched (providers.search.public_offers_in_full).
+    Expects the lists prefetched (`providers.selectors.published_offers(Detail.FULL)`).
     """
     address = public_address(offer)
     return {

@@ -25,7 +25,6 @@ from django.utils.text import slugify
 from import_export import resources, widgets
 from import_export.fields import Field
 
-from frameworks.exports import is_formula_like
 from frameworks.models import Framework, Phase, ViolenceType
 from providers import services
 from providers.models import (
@@ -43,6 +42,7 @@ from providers.models import (
     TreatmentFactor,
 )
 from providers.reference_lists import REFERENCE_LIST_FIELDS
+from sociale_kaart.spreadsheets import is_formula_like
 
 SEPARATOR = ";"
 JOINER = "; "

@@ -1,10 +1,8 @@
-"""Reading published offers for the public: free-text search, sort orders, bounded querysets."""
+"""Free-text search and the sort orders of the public offer search."""
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connections
-from django.db.models import Case, F, FloatField, Prefetch, Q, Value, When
-
-from providers.models import Offer, Position
+from django.db.models import Case, F, FloatField, Q, Value, When
 
 SEARCH_CONFIG = "dutch"
 MAX_QUERY_LENGTH = 200
@@ -28,21 +26,6 @@ _ORDERINGS = {
     "-gewijzigd": [F("updated_at").desc(), F("organisation__name").asc(), F("name").asc()],
     SORT_RELEVANCE: [F("search_rank").desc(), F("organisation__name").asc(), F("name").asc()],
 }
-
-
-def public_offers():
-    """Published offers with what a result list shows: organisation and positions."""
-    positions = Position.objects.select_related("phase", "violence_type__framework")
-    return (
-        Offer.objects.published()
-        .select_related("organisation")
-        .prefetch_related(Prefetch("positions", queryset=positions))
-    )
-
-
-def public_offers_in_full():
-    """Published offers with every list the offer page and the API show."""
-    return public_offers().with_reference_lists()
 
 
 def search_text(queryset, text: str):

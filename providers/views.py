@@ -1,15 +1,15 @@
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 
-from frameworks.cache import cache_public_page
 from frameworks.grids import build_grids
-from providers.filters import OfferFilterSet, loosening_hints, search_field_groups
-from providers.models import Offer, Organisation, Position
-from providers.parsing import whole_number
+from providers.filters import loosening_hints, search_field_groups
+from providers.models import Organisation, Position, published_condition
 from providers.public import public_address
-from providers.search import public_offers, public_offers_in_full
+from providers.selectors import Detail, Scope, allowed_params, offer_selection, published_offers
 from providers.verification import is_overdue
+from sociale_kaart.parsing import whole_number
+from sociale_kaart.response_cache import cache_public_page
 
 RESULTS_PER_PAGE = 20
 ORGANISATIONS_PER_PAGE = 100
@@ -18,7 +18,7 @@ ORGANISATIONS_PER_PAGE = 100
 @cache_public_page(allowed_params={"page"})
 def organisation_list(request):
     organisations = Organisation.objects.annotate(
-        published_offers=Count("offers", filter=Q(offers__status=Offer.Status.PUBLISHED))
+        published_offers=Count("offers", filter=published_condition("offers__"))
     ).order_by("name", "slug")
     page, page_message = _page(
         Paginator(organisations, ORGANISATIONS_PER_PAGE), request.GET.get("page")
@@ -59,13 +59,9 @@ def _page(paginator: Paginator, raw: str | None):
     return paginator.page(number), ""
 
 
-# The query parameters of the search page: its filters and the page number.
-SEARCH_PARAMS = frozenset(OfferFilterSet.base_filters) | {"page"}
-
-
-@cache_public_page(allowed_params=SEARCH_PARAMS)
+@cache_public_page(allowed_params=allowed_params(Scope.SEARCH, "page"))
 def offer_search(request):
-    filterset = OfferFilterSet(request.GET, queryset=public_offers(), request=request)
+    filterset = offer_selection(request.GET, detail=Detail.LIST, request=request)
     context = {"filterset": filterset, "field_groups": search_field_groups(filterset.form)}
     if not filterset.is_valid():
         return render(request, "providers/offer_search.html", context, status=400)
@@ -83,7 +79,7 @@ def offer_search(request):
 
 @cache_public_page()
 def offer_detail(request, slug):
-    offer = get_object_or_404(public_offers_in_full(), slug=slug)
+    offer = get_object_or_404(published_offers(Detail.FULL), slug=slug)
     held = {(position.phase_id, position.violence_type_id) for position in offer.positions.all()}
     context = {
         "offer": offer,

@@ -7,12 +7,14 @@ import logging
 import sys
 
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse, HttpResponseServerError, JsonResponse
+from django.http import HttpResponse, HttpResponseServerError
 from django.template import loader
 from django.template.defaultfilters import filesizeformat
 from django.utils.cache import add_never_cache_headers
 from django.views import defaults
 from django.views.defaults import ERROR_500_TEMPLATE_NAME
+
+from sociale_kaart.api import json_error
 
 logger = logging.getLogger("sociale_kaart.errors")
 
@@ -83,7 +85,7 @@ def page_not_found(request, exception):
     """handler404: under /api/ a JSON answer in the API's own shape (a client of the API reads
     JSON, also for a path that no view matched); elsewhere the Dutch 404 page."""
     if request.path.startswith("/api/"):
-        return JsonResponse({"error": "Niet gevonden", "fields": {}}, status=404)
+        return json_error("Niet gevonden", status=404)
     return defaults.page_not_found(request, exception)
 
 

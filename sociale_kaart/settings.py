@@ -51,20 +51,24 @@ INSTALLED_APPS = [
     "csp",
     "import_export",
     "simple_history",
+    "sociale_kaart",
     "frameworks",
     "providers",
     "axes",
 ]
 
 MIDDLEWARE = [
-    # Hardening (issue 7): request log outermost so it times and sees every response; CSP
-    # next so that every response, error pages included, carries the policy.
+    # The request log outermost, so that it times and sees every response; CSP next, so that
+    # every response, error pages included, carries the policy.
     "sociale_kaart.middleware.RequestLogMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    # Hardening (issue 7): refuse an oversized body before anything (CSRF) reads it.
+    # Refuse an oversized body before anything (CSRF) reads it.
     "sociale_kaart.middleware.UploadSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the session, message and authentication middleware, so that it sees the final
+    # response and never serves a visitor who carries a session or messages cookie.
+    "sociale_kaart.response_cache.ResponseCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -73,8 +77,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    # Hardening (issue 7): innermost of ours, so that it sees database errors raised by views
-    # first (AxesMiddleware only watches logins; django-axes wants it last).
+    # Innermost of ours, so that it sees database errors raised by views first
+    # (AxesMiddleware only watches logins; django-axes wants it last).
     "sociale_kaart.middleware.DatabaseUnavailableMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -104,7 +108,7 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-# Hardening (issue 7): do not hang on an unreachable PostgreSQL server.
+# Do not hang on an unreachable PostgreSQL server.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "5"))
@@ -112,6 +116,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Without Redis each process has its own cache and sees only its own data-version bumps, so
+# several workers would serve each other's stale pages. In production that is a deployment
+# error (sociale_kaart/checks.py) unless the operator says it runs one process.
+CACHE_SINGLE_PROCESS = env_bool("CACHE_SINGLE_PROCESS", False)
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -169,7 +177,7 @@ STORAGES = {
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "sociale-kaart@localhost")
 
-# --- Logging (issue 7) -------------------------------------------------------------------
+# --- Logging -------------------------------------------------------------------
 # One key=value line per event on stdout (see sociale_kaart/logs.py). Requests are logged by
 # RequestLogMiddleware without query string, user or IP address.
 LOGGING = {
@@ -193,7 +201,7 @@ LOGGING = {
     },
 }
 
-# --- Security headers and production hardening (issue 7) -------------------------------
+# --- Security headers and production hardening -------------------------------
 # Always on; harmless in development.
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -236,7 +244,7 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# --- Upload limits (issue 7) --------------------------------------------------------------
+# --- Upload limits --------------------------------------------------------------
 # A request body above MAX_UPLOAD_SIZE bytes is answered with the Dutch 413 page before it is
 # read (sociale_kaart.middleware.UploadSizeLimitMiddleware). It sits just above the import
 # form's own 5 MB limit, so that a slightly too big file still gets the form's message. Form
@@ -252,7 +260,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_CONFIRM = False
 
-# --- Partner admin: accounts and login protection (issue 4) ---------------------------------
+# --- Partner admin: accounts and login protection ---------------------------------
 # django-axes locks a login after 5 failures for the same username from the same address, for
 # 15 minutes, and answers 429 with a Dutch page. AxesStandaloneBackend must come first and
 # AxesMiddleware last (both are in the lists above).

@@ -15,7 +15,7 @@ urlpatterns = [
     path("beheer/", admin.site.urls),
     path("account/", include("providers.account_urls")),
     path("", include("providers.urls")),
-    path("", include("frameworks.urls")),
+    path("", include("providers.matrix.urls")),
 ]
 
 # A database outage outside a view still answers the Dutch 503 page (sociale_kaart/errors.py).

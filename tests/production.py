@@ -24,18 +24,22 @@ SETTINGS_VARIABLES = (
     "SECURE_HSTS_PRELOAD",
     "LOG_LEVEL",
     "MAX_UPLOAD_SIZE",
+    "REDIS_URL",
+    "CACHE_SINGLE_PROCESS",
 )
 
 
 def production_env(**overrides: str | None) -> dict[str, str]:
-    """DEBUG off with a random 50+ character SECRET_KEY and ALLOWED_HOSTS=kaart.example.nl;
-    an override of None removes the variable."""
+    """DEBUG off with a random 50+ character SECRET_KEY, ALLOWED_HOSTS=kaart.example.nl and
+    one process without Redis (CACHE_SINGLE_PROCESS=1); an override of None removes the
+    variable."""
     env = {key: value for key, value in os.environ.items() if key not in SETTINGS_VARIABLES}
     env.update(
         DJANGO_SETTINGS_MODULE="sociale_kaart.settings",
         DEBUG="0",
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="kaart.example.nl",
+        CACHE_SINGLE_PROCESS="1",
     )
     for key, value in overrides.items():
         if value is None:

@@ -5,8 +5,8 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from frameworks.coverage import THIN, compute_matrix
 from frameworks.models import Framework
+from providers.matrix.coverage import THIN, compute_matrix
 from providers.models import Offer, Organisation, Position, Source
 from tests.factories import OfferFactory, UserFactory
 

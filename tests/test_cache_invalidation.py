@@ -17,7 +17,6 @@ from django.db import connection
 from django.test import Client, override_settings
 from openpyxl import load_workbook
 
-from frameworks.cache import VERSION_KEY
 from frameworks.models import Framework, Phase, ViolenceType
 from providers.baseline import load_baseline
 from providers.demo_data import clear_demo_data
@@ -33,6 +32,7 @@ from providers.models import (
     TargetGroup,
     TreatmentFactor,
 )
+from sociale_kaart.cache import VERSION_KEY
 from tests.factories import OfferFactory, UserFactory
 
 MATRIX_JSON = "/api/kaart/hgkm/"

@@ -9,11 +9,11 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from frameworks.coverage import COVERED, EMPTY, THIN, compute_matrix
-from frameworks.exports import FILLS
 from frameworks.models import Framework
-from providers.filters import matrix_filterset
+from providers.matrix.coverage import COVERED, EMPTY, THIN, compute_matrix
+from providers.matrix.exports import FILLS
 from providers.models import Offer, Position
+from providers.selectors import Scope, offer_selection
 from tests.factories import OfferFactory, OrganisationFactory
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -268,12 +268,10 @@ def test_notes_without_filters_state_date_thresholds_and_source(client, baseline
 def test_filters_are_applied_and_listed_in_the_notes(client, baseline):
     workbook = download(client, "/kaart/export.xlsx", {"role": "aanbieder"})
     assert ("Filter", "Rol van de organisatie: Aanbieder") in notes(workbook)
-    filterset = matrix_filterset({"role": "aanbieder"})
+    filterset = offer_selection({"role": "aanbieder"}, scope=Scope.MATRIX)
     assert filterset.is_valid()
     for framework in Framework.objects.order_by("order"):
-        matrix = compute_matrix(
-            framework, offers=filterset.qs, organisations=filterset.organisations()
-        )
+        matrix = compute_matrix(framework, filterset)
         sheet = matrix_sheet_for(workbook, framework)
         assert_matches_coverage(sheet, matrix)
         assert "Rol van de organisatie: Aanbieder" in sheet["A2"].value

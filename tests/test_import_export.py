@@ -9,9 +9,9 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from frameworks.coverage import compute_matrix, matrix_as_json
 from frameworks.models import Framework, ViolenceType
 from providers.imports import MAX_UPLOAD_BYTES, ImportFileError, SafeXLSX
+from providers.matrix.coverage import compute_matrix, matrix_as_json
 from providers.models import Method, Offer, Organisation, Position
 from providers.resources import OfferResource, OrganisationResource
 from tests.factories import (

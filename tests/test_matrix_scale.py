@@ -5,9 +5,10 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from frameworks.coverage import CELL_PREVIEW, EMPTY, compute_matrix
 from frameworks.models import Framework
+from providers.matrix.coverage import CELL_PREVIEW, EMPTY, compute_matrix
 from providers.models import Offer
+from providers.selectors import Scope, offer_selection
 
 
 def cell_html(page: str, phase: str, violence_type: str) -> str:
@@ -109,7 +110,10 @@ def test_an_unpublished_offer_page_answers_404_and_is_not_cached(client, many_of
 
 
 def test_a_matrix_over_no_offers_at_all_is_empty(baseline):
-    matrix = compute_matrix(Framework.objects.get(slug="hgkm"), offers=Offer.objects.none())
+    # No baseline offer names its working area, so this filter admits none of them.
+    selection = offer_selection({"municipality": "amstelveen"}, scope=Scope.MATRIX)
+    assert selection.is_valid() and not selection.qs.exists()
+    matrix = compute_matrix(Framework.objects.get(slug="hgkm"), selection)
     assert matrix.total == 0
     assert {cell.status for cell in matrix.cells} == {EMPTY}
     # Everyone positioned in the framework still counts as positioned.

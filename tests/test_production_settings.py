@@ -54,6 +54,23 @@ def test_deploy_check_fails_when_https_is_switched_off():
     assert "security.W004" in result.stderr and "security.W008" in result.stderr
 
 
+def test_deploy_check_fails_without_a_shared_cache():
+    # Several workers without Redis would serve each other's stale pages.
+    env = production_env(CACHE_SINGLE_PROCESS=None)
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode != 0
+    assert "sociale_kaart.W001" in result.stderr and "REDIS_URL" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "setting", [{"REDIS_URL": "redis://127.0.0.1:6379/0"}, {"CACHE_SINGLE_PROCESS": "1"}]
+)
+def test_deploy_check_accepts_redis_or_the_single_process_switch(setting):
+    env = production_env(**{"CACHE_SINGLE_PROCESS": None, **setting})
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 @pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS"])
 def test_production_refuses_to_start_without(missing):
     result = run_manage("check", env=production_env(**{missing: None}))

@@ -1,7 +1,49 @@
 from django.db import migrations
 from django.utils.text import slugify
 
-from frameworks.reference import FRAMEWORKS, PHASES
+# The seed data as it stood when this migration was written: a migration must not
+# import live application modules, which change over time.
+PHASES = [
+    "Preventie",
+    "Signalering",
+    "Directe veiligheid / veiligheidsplan",
+    "Risicogestuurde zorg / hulpverleningsplan",
+    "Herstelgerichte zorg",
+    "Nazorg",
+]
+
+FRAMEWORKS = [
+    {
+        "slug": "hgkm",
+        "name": "Huiselijk geweld en kindermishandeling",
+        "description": (
+            "Analysekader huiselijk geweld en kindermishandeling (HGKM); "
+            "de geweldsvormen volgen de Prevalentiemonitor van het CBS."
+        ),
+        "violence_types": [
+            "Kindermishandeling",
+            "Geweld tegen ouders door hun kinderen",
+            "(Ex-)partnergeweld",
+            "Ouderenmishandeling",
+            "Overig huiselijk geweld",
+            "Overlap partnergeweld en kindermishandeling",
+        ],
+    },
+    {
+        "slug": "seksueel-geweld",
+        "name": "Seksueel geweld",
+        "description": "Analysekader seksueel geweld.",
+        "violence_types": [
+            "Hands-on geweld tegen volwassenen",
+            "Hands-on geweld tegen kinderen",
+            "Hands-off geweld tegen kinderen",
+            "Hands-off geweld tegen volwassenen",
+            "Groepsgeweld",
+            "Seksuele uitbuiting en mensenhandel",
+            "Overig seksueel geweld",
+        ],
+    },
+]
 
 
 def seed(apps, schema_editor):

@@ -1,17 +1,51 @@
 from django.db import migrations
 from django.utils.text import slugify
 
-from providers import reference
+# The seed data as it stood when this migration was written: a migration must not
+# import live application modules, which change over time.
+TARGET_GROUPS = ["Plegers", "Slachtoffers", "Systeem / omstanders"]
+AGE_GROUPS = [
+    "Jonge kinderen",
+    "Minderjarigen",
+    "Jongvolwassenen (18-23)",
+    "Volwassenen",
+    "Ouderen",
+]
+LEGAL_FRAMEWORKS = [
+    "Vrijwillig",
+    "Verplicht: strafrechtelijk",
+    "Verplicht: bestuursrechtelijk",
+    "Verplicht: civielrechtelijk",
+]
+METHODS = [
+    "TOP-3",
+    "Multi Systeem Therapie (MST)",
+    "Risk-Need-Responsivity (RNR)",
+    "Oranje Huis",
+    "MDA++",
+]
+FUNDINGS = ["Wmo", "Jeugdwet", "Zvw", "Wlz", "Justitie", "Gemeentelijke subsidie"]
+TREATMENT_FACTORS = [
+    ("A", "Traumasensitief"),
+    ("B", "Genderdiversiteit"),
+    ("C", "LHBTIQA+"),
+    ("D", "Culturele diversiteit"),
+    ("E", "Licht verstandelijke beperking (LVB)"),
+    ("F", "Juiste houding"),
+    ("G", "Snel en laagdrempelig toegankelijk"),
+    ("H", "Zo lang als nodig"),
+]
+MUNICIPALITIES = ["Aalsmeer", "Amstelveen", "Amsterdam", "Diemen", "Ouder-Amstel", "Uithoorn"]
 
 
 def seed(apps, schema_editor):
     lists = {
-        "TargetGroup": reference.TARGET_GROUPS,
-        "AgeGroup": reference.AGE_GROUPS,
-        "LegalFramework": reference.LEGAL_FRAMEWORKS,
-        "Method": reference.METHODS,
-        "Funding": reference.FUNDINGS,
-        "Municipality": reference.MUNICIPALITIES,
+        "TargetGroup": TARGET_GROUPS,
+        "AgeGroup": AGE_GROUPS,
+        "LegalFramework": LEGAL_FRAMEWORKS,
+        "Method": METHODS,
+        "Funding": FUNDINGS,
+        "Municipality": MUNICIPALITIES,
     }
     for model_name, names in lists.items():
         model = apps.get_model("providers", model_name)
@@ -20,7 +54,7 @@ def seed(apps, schema_editor):
                 slug=slugify(name), defaults={"name": name, "order": order}
             )
     TreatmentFactor = apps.get_model("providers", "TreatmentFactor")
-    for order, (code, name) in enumerate(reference.TREATMENT_FACTORS, start=1):
+    for order, (code, name) in enumerate(TREATMENT_FACTORS, start=1):
         TreatmentFactor.objects.update_or_create(
             slug=slugify(name), defaults={"name": name, "code": code, "order": order}
         )

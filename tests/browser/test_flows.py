@@ -1,4 +1,4 @@
-"""The three journeys of issue 8 in a real browser: a referrer finds help from a thin cell, a
+"""Three journeys in a real browser: a referrer finds help from a thin cell, a
 partner positions an offer, the municipality downloads a filtered matrix.
 
 Accounts and data are made first: the ORM may not run while Playwright's loop drives the pages."""

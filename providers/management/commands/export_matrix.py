@@ -5,10 +5,10 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.http import QueryDict
 
-from frameworks.export_views import filter_errors_text
-from frameworks.exports import matrix_workbook
 from frameworks.models import Framework
-from providers.filters import matrix_filterset
+from providers.matrix.exports import matrix_workbook
+from providers.matrix.views import filter_errors_text
+from providers.selectors import Scope, offer_selection
 
 ALL = "all"
 
@@ -49,7 +49,7 @@ class Command(BaseCommand):
             if not separator or not name:
                 raise CommandError(f"Filter '{item}' heeft niet de vorm NAAM=WAARDE.")
             data.appendlist(name, value)
-        filterset = matrix_filterset(data)
+        filterset = offer_selection(data, scope=Scope.MATRIX)
         if not filterset.is_valid():
             raise CommandError(filter_errors_text(filterset).strip())
         target = Path(path)

@@ -8,13 +8,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from django.core.exceptions import EmptyResultSet
 from django.db.models import Exists, OuterRef, Value
 from django.urls import reverse
 
-from frameworks.cache import get_or_compute, versioned_key
 from frameworks.models import Framework, Phase, ViolenceType
-from providers.models import Offer, Organisation, Position
+from providers.models import Organisation, Position, published_condition
+from sociale_kaart.cache import get_or_compute, versioned_key
 
 EMPTY = "empty"
 THIN = "thin"
@@ -113,49 +112,38 @@ class Matrix:
 
 
 def compute_matrix(
-    framework: Framework,
-    offers=None,
-    organisations=None,
-    phases: list[Phase] | None = None,
+    framework: Framework, selection=None, phases: list[Phase] | None = None
 ) -> Matrix:
-    """Compute the matrix of `framework` over `offers` (default: all published offers).
+    """Compute the matrix of `framework` over the offers of `selection`.
 
-    `offers` is an Offer queryset, already narrowed by filters; only its published offers
-    count. `organisations` (default: all) is the set from which the organisations that have
-    not positioned themselves in this framework are listed. Runs four queries, three when
-    `phases` is passed in, whatever the amount of data; the result is cached per framework,
-    filters (the SQL of both querysets) and data version (frameworks/cache.py).
+    `selection` is a valid matrix selection (`providers.selectors.offer_selection`), or None
+    for all published offers. Its role filter also narrows the organisations that are listed
+    as not positioned in this framework. Runs four queries, three when `phases` is passed in,
+    whatever the amount of data; the result is cached per framework, threshold, the
+    selection's filters (as its query string) and data version (sociale_kaart.cache), so that
+    the home page, the matrix page, its JSON and the Excel export share one entry.
     """
-    key = versioned_key(
-        "matrix",
-        framework.pk,
-        framework.thin_threshold,
-        _query_key(offers),
-        _query_key(organisations),
-        None if phases is None else tuple(phase.pk for phase in phases),
-    )
-    return get_or_compute(key, lambda: _compute_matrix(framework, offers, organisations, phases))
+    if selection is not None and not selection.is_valid():
+        raise ValueError("compute_matrix needs a valid selection")
+    filters = "" if selection is None else selection.query_string
+    key = versioned_key("matrix", framework.pk, framework.thin_threshold, filters)
 
+    def compute():
+        if selection is None:
+            return _compute_matrix(framework, None, None, phases)
+        return _compute_matrix(framework, selection.qs, selection.organisations(), phases)
 
-def _query_key(queryset):
-    """What identifies a queryset's rows: its SQL and parameters."""
-    if queryset is None:
-        return None
-    try:
-        sql, params = queryset.query.sql_with_params()
-    except EmptyResultSet:  # e.g. `.none()`: no SQL at all
-        return (queryset.db, "empty")
-    return (queryset.db, sql, params)
+    return get_or_compute(key, compute)
 
 
 def cell_organisations_query(violence_type_ids: list[int], offers=None):
-    """(phase id, violence type id, organisation id) for every cell that a published offer
-    of `offers` (default: all) holds: one grouped query over the positions. Ids only and no
-    ordering, which would add the ordering columns to the DISTINCT."""
-    positions = Position.objects.filter(
-        offer__status=Offer.Status.PUBLISHED, violence_type_id__in=violence_type_ids
-    )
-    if offers is not None:
+    """(phase id, violence type id, organisation id) for every cell that an offer of `offers`
+    (published offers; default: all of them) holds: one grouped query over the positions. Ids
+    only and no ordering, which would add the ordering columns to the DISTINCT."""
+    positions = Position.objects.filter(violence_type_id__in=violence_type_ids)
+    if offers is None:
+        positions = positions.filter(published_condition("offer__"))
+    else:
         positions = positions.filter(offer__in=offers.values("pk"))
     return (
         positions.order_by()
@@ -168,8 +156,8 @@ def organisations_query(violence_type_ids: list[int], organisations=None):
     """Every organisation once: pk, name, slug, whether it holds any published position among
     `violence_type_ids`, and whether `organisations` (default: all) admits it."""
     positioned = Position.objects.filter(
+        published_condition("offer__"),
         offer__organisation=OuterRef("pk"),
-        offer__status=Offer.Status.PUBLISHED,
         violence_type_id__in=violence_type_ids,
     )
     admitted = (

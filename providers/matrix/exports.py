@@ -1,9 +1,8 @@
 """The coverage matrices as an Excel workbook, for the download and `manage.py export_matrix`.
 
-Plain functions over openpyxl. Every number and name comes from `frameworks.coverage`; this
+Plain functions over openpyxl. Every number and name comes from `providers.matrix.coverage`; this
 module only lays the matrices out. Text is always written as a string cell, so that data
-beginning with `=`, `+`, `-` or `@` can never become a formula (see `set_cell`, and
-`frameworks.xlsx_rows` for the long positions list).
+beginning with `=`, `+`, `-` or `@` can never become a formula (`sociale_kaart.spreadsheets`).
 """
 
 import math
@@ -17,20 +16,15 @@ from typing import NamedTuple
 
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from frameworks.coverage import COVERED, EMPTY, THIN, Cell, Matrix, compute_matrix
 from frameworks.models import Framework, Phase
-from frameworks.xlsx_rows import insert_text_rows
+from providers.matrix.coverage import COVERED, EMPTY, THIN, Cell, Matrix, compute_matrix
 from providers.models import Position
+from sociale_kaart.spreadsheets import insert_text_rows, set_cell
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-# Spreadsheet programs read text that starts with one of these as a formula (OWASP "CSV
-# injection"); tab and carriage return are used to smuggle the others past naive checks.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 SOURCE_TEXT = (
     "Inventarisatie 2023 van het aanbod voor plegers in Amsterdam-Amstelland (de positionering "
@@ -69,34 +63,6 @@ SHEET_TITLE_MAX = 31
 INVALID_SHEET_TITLE = re.compile(r"[\\*?:/\[\]]")
 
 
-# --- Cells that never hold a formula ---------------------------------------------------
-
-
-def is_formula_like(value) -> bool:
-    """True for text that a spreadsheet program would treat as a formula."""
-    return isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
-
-
-def set_cell(cell, value) -> None:
-    """Write `value` into an openpyxl cell; text always as a string, never as a formula.
-
-    openpyxl turns any text starting with "=" into a formula cell; setting the data type
-    back to "s" stores it as a (inline) string, so Excel shows the text itself.
-    """
-    if isinstance(value, str):
-        cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        cell.data_type = "s"
-    else:
-        cell.value = value
-
-
-def csv_safe(value):
-    """Neutralise formula-like text for CSV the usual way: prefix a single quote."""
-    if is_formula_like(value):
-        return "'" + value
-    return value
-
-
 # --- Filters as text -------------------------------------------------------------------
 
 
@@ -118,7 +84,7 @@ class PositionRow(NamedTuple):
 
 
 def position_rows(matrices: Sequence[Matrix], offers) -> list[PositionRow]:
-    """Every position of the published `offers` in the frameworks of `matrices` (one query).
+    """Every position of `offers` (published offers) in the frameworks of `matrices` (one query).
 
     A listing, not a coverage computation: the same offers that `compute_matrix` counts, in
     matrix order (framework, phase, violence type), then by organisation and offer name. The
@@ -126,7 +92,7 @@ def position_rows(matrices: Sequence[Matrix], offers) -> list[PositionRow]:
     """
     positions = (
         Position.objects.filter(
-            offer__in=offers.published().values("pk"),
+            offer__in=offers.values("pk"),
             violence_type__in=[vt.pk for matrix in matrices for vt in matrix.violence_types],
         )
         .order_by()
@@ -155,15 +121,10 @@ class MatrixExport:
 def collect_export(frameworks: Sequence[Framework], filterset) -> MatrixExport:
     """Compute what the workbook shows for a validated matrix FilterSet."""
     phases = list(Phase.objects.order_by("order"))
-    offers = filterset.qs
-    organisations = filterset.organisations()
-    matrices = [
-        compute_matrix(framework, offers=offers, organisations=organisations, phases=phases)
-        for framework in frameworks
-    ]
+    matrices = [compute_matrix(framework, filterset, phases=phases) for framework in frameworks]
     return MatrixExport(
         matrices=matrices,
-        positions=position_rows(matrices, offers),
+        positions=position_rows(matrices, filterset.qs),
         filters=[(label, shown) for _, label, shown in filterset.chosen_values()],
         generated_at=timezone.now(),
     )

@@ -6,7 +6,7 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from providers import filters
+from providers.selectors import search_url
 
 register = template.Library()
 
@@ -30,4 +30,4 @@ def _item(url: str, name: str) -> str:
 @register.simple_tag
 def cell_search_url(filterset, cell):
     """The search for a matrix cell under the page's filters (each cell links to it)."""
-    return filters.cell_search_url(filterset, cell.phase.slug, cell.violence_type.slug)
+    return search_url(filterset, phase=cell.phase.slug, violence_type=cell.violence_type.slug)

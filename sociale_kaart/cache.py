@@ -5,13 +5,13 @@ which can alter coverage bumps. A bump makes all earlier entries unreachable at 
 expire on their own), so invalidation needs no list of keys and cannot miss a filter
 combination. What bumps it:
 
-- saves and deletes of organisations, offers, positions, frameworks (thresholds), phases,
-  violence types and the reference lists, and changes of their many-to-many relations: signal
-  receivers connected in `FrameworksConfig.ready` (the admin, imports and services all save
-  through the models);
-- bulk writes, which send no signals: `VersionedQuerySet` (the managers of those models) bumps
-  after `bulk_create`, `bulk_update` and `update`, and the bulk paths (`load_baseline`,
-  `generate_demo_data`, `clear_demo_data`) call `bump_data_version` once more at the end.
+- saves and deletes of every model whose manager is a `VersionedQuerySet`, and changes of its
+  many-to-many relations: `connect_invalidation` finds those models in the app registry and
+  connects the signal receivers once (the admin, imports and services all save through the
+  models). A model opts in by its manager alone; no list of models is kept anywhere.
+- bulk writes, which send no signals: `VersionedQuerySet` bumps after `bulk_create`,
+  `bulk_update` and `update`, and the bulk paths (`load_baseline`, the demo data) call
+  `bump_data_version` once more at the end.
 
 A bump happens at once and again when the transaction commits, so that a request in another
 process that read the old data just before the commit cannot keep it under the new version.
@@ -20,7 +20,8 @@ The cache backend is Django's default cache: process memory in development, Redi
 `REDIS_URL` is set. With several processes (gunicorn workers) use Redis: a bump in one process
 is then seen by all; with process memory each process only sees its own bumps. A small
 process-local layer keeps recent pages and matrices (their keys hold the version, so it never
-serves stale data). When Redis cannot be reached, pages are computed without the cache; a bump
+serves stale data). This module imports no model: it is the bottom layer that both apps'
+models build on. When Redis cannot be reached, pages are computed without the cache; a bump
 that fails then is logged, and entries Redis kept from before the outage may be served until
 the next bump or their timeout (an hour).
 """
@@ -30,12 +31,10 @@ import logging
 import threading
 import time
 from collections import OrderedDict
-from functools import wraps
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db import models, transaction
-from django.http import HttpResponse
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 try:
     from redis.exceptions import RedisError
@@ -132,21 +131,39 @@ _local_values = _LocalLRU(max_entries=16, max_bytes=64 * 1024 * 1024)  # compute
 _local_responses = _LocalLRU(max_entries=256, max_bytes=64 * 1024 * 1024)  # page bodies
 
 
-def get_or_compute(key: str, compute, size=lambda value: 1):
+def get_or_compute(key: str | None, compute, size=lambda value: 1, *, local=_local_values):
     """The value under `key`, from this process, the shared cache, or `compute()`.
 
     The value may be shared between requests of this process: treat it as read-only.
     """
     if key is None:
         return compute()
-    value = _local_values.get(key)
+    value = local.get(key)
     if value is None:
         value = _shared("get", key)
         if value is None:
             value = compute()
             _shared("set", key, value, TIMEOUT)
-        _local_values.set(key, value, size(value))
+        local.set(key, value, size(value))
     return value
+
+
+def get_stored(key: str | None, *, local=_local_responses):
+    """The value under `key` in this process or the shared cache, else None; computes nothing."""
+    if key is None:
+        return None
+    value = local.get(key)
+    if value is None:
+        value = _shared("get", key)
+    return value
+
+
+def store(key: str | None, value, size: int, *, local=_local_responses) -> None:
+    """Keep `value` under `key` in the shared cache and in this process."""
+    if key is None:
+        return
+    _shared("set", key, value, TIMEOUT)
+    local.set(key, value, size)
 
 
 class VersionedQuerySet(models.QuerySet):
@@ -168,120 +185,25 @@ class VersionedQuerySet(models.QuerySet):
         return result
 
 
-def _coverage_models():
-    from frameworks.models import Framework, Phase, ViolenceType
-    from providers.models import (
-        AgeGroup,
-        Funding,
-        LegalFramework,
-        Method,
-        Municipality,
-        Offer,
-        Organisation,
-        Position,
-        TargetGroup,
-        TreatmentFactor,
-    )
-
-    return [
-        Framework,
-        Phase,
-        ViolenceType,
-        Organisation,
-        Offer,
-        Position,
-        TargetGroup,
-        AgeGroup,
-        LegalFramework,
-        Method,
-        Funding,
-        TreatmentFactor,
-        Municipality,
-    ]
-
-
 def _on_change(sender, **kwargs):
     bump_data_version()
 
 
-def connect_signals() -> None:
-    """Connect the invalidation receivers; called once from `FrameworksConfig.ready`."""
-    from django.db.models.signals import m2m_changed, post_delete, post_save
+def is_versioned(model) -> bool:
+    """Whether writes to `model` change what the cache holds: its manager is versioned."""
+    queryset_class = getattr(model._default_manager, "_queryset_class", None)
+    return queryset_class is not None and issubclass(queryset_class, VersionedQuerySet)
 
-    for model in _coverage_models():
-        uid = f"coverage-cache-{model._meta.label_lower}"
+
+def connect_invalidation(models) -> list:
+    """Bump the data version on every save, delete and many-to-many change of the versioned
+    ones among `models` (the app registry's, from `AppConfig.ready`). Returns those models."""
+    versioned = [model for model in models if is_versioned(model)]
+    for model in versioned:
+        uid = f"data-version-{model._meta.label_lower}"
         post_save.connect(_on_change, sender=model, dispatch_uid=f"{uid}-save")
         post_delete.connect(_on_change, sender=model, dispatch_uid=f"{uid}-delete")
         for field in model._meta.many_to_many:
             through = field.remote_field.through
             m2m_changed.connect(_on_change, sender=through, dispatch_uid=f"{uid}-{field.name}-m2m")
-
-
-# Whole responses -------------------------------------------------------------------------
-
-
-def cache_public_page(allowed_params=()):
-    """Decorate a public view: its anonymous GET responses are cached per URL and data version
-    (see `cached_response`). `allowed_params`: the query parameter names it may cache for."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            return cached_response(
-                request,
-                (view.__module__, view.__qualname__, args, sorted(kwargs.items())),
-                lambda: view(request, *args, **kwargs),
-                allowed_params=allowed_params,
-            )
-
-        return wrapper
-
-    return decorator
-
-
-def cached_response(request, parts: tuple, render, allowed_params=()):
-    """The response of `render()`, cached per `parts`, query string and data version.
-
-    Only for anonymous GET requests whose query string holds nothing but `allowed_params`
-    (so that arbitrary parameters cannot fill the cache), and only when the response is a
-    plain 200 that holds nothing personal: no cookies set, no CSRF token, no CSP nonce.
-    """
-    if not getattr(settings, "CACHE_WHOLE_RESPONSES", True) or not _cacheable_request(
-        request, allowed_params
-    ):
-        return render()
-    query = sorted((name, value) for name, values in request.GET.lists() for value in values)
-    key = versioned_key("response", *parts, query)
-    if key is None:
-        return render()
-    stored = _local_responses.get(key) or _shared("get", key)
-    if stored is not None:
-        content_type, content = stored
-        _local_responses.set(key, stored, len(content))
-        return HttpResponse(content, content_type=content_type)
-    response = render()
-    if _cacheable_response(request, response):
-        stored = (response["Content-Type"], response.content)
-        _shared("set", key, stored, TIMEOUT)
-        _local_responses.set(key, stored, len(response.content))
-    return response
-
-
-def _cacheable_request(request, allowed_params) -> bool:
-    return (
-        request.method == "GET"
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and all(name in allowed_params for name in request.GET)
-    )
-
-
-def _cacheable_response(request, response) -> bool:
-    return (
-        response.status_code == 200
-        and not response.streaming
-        and not response.cookies
-        and not response.has_header("Vary")
-        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
-        and not request.META.get("CSRF_COOKIE_USED")
-        and not isinstance(getattr(request, "_csp_nonce", None), str)
-    )
+    return versioned

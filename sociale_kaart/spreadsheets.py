@@ -1,11 +1,14 @@
-"""Many rows of plain text in one sheet of a saved .xlsx file, written as XML text.
+"""Spreadsheet safety, for every export and import: text never becomes a formula.
 
-openpyxl builds a Python object for every cell and serialises each through its XML writer:
-for the national list of positions (about 90,000 rows of five cells) that took over 6 seconds
-on our 2-core servers. Here openpyxl still lays out the workbook (styles, widths, frozen panes,
-filter, print setup) and `insert_text_rows` streams the rows into the saved file, in about half
-a second. Each distinct text is escaped once; every cell is an inline string, so it is always
-text: data that starts with "=" can never become a formula.
+- `is_formula_like`, `set_cell` and `csv_safe`: the one rule for formula-like text (OWASP "CSV
+  injection"), as the xlsx and csv exports write it and the imports refuse it.
+- `insert_text_rows`: many rows of plain text in one sheet of a saved .xlsx file, written as
+  XML text. openpyxl builds a Python object for every cell and serialises each through its XML
+  writer: for the national list of positions (about 90,000 rows of five cells) that took over
+  6 seconds on our 2-core servers. Here openpyxl still lays out the workbook (styles, widths,
+  frozen panes, filter, print setup) and `insert_text_rows` streams the rows into the saved
+  file, in about half a second. Each distinct text is escaped once; every cell is an inline
+  string, so it is always text: data that starts with "=" can never become a formula.
 """
 
 import re
@@ -17,9 +20,38 @@ from xml.sax.saxutils import escape
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import column_index_from_string, get_column_letter
 
+# Spreadsheet programs read text that starts with one of these as a formula (OWASP "CSV
+# injection"); tab and carriage return are used to smuggle the others past naive checks.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
 SHEET_DATA_END = b"</sheetData>"
 DIMENSION = re.compile(rb'<dimension ref="([A-Z]+[0-9]+)(?::([A-Z]+)[0-9]+)?"\s*/>')
 ROWS_PER_WRITE = 2000
+
+
+def is_formula_like(value) -> bool:
+    """True for text that a spreadsheet program would treat as a formula."""
+    return isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
+
+
+def set_cell(cell, value) -> None:
+    """Write `value` into an openpyxl cell; text always as a string, never as a formula.
+
+    openpyxl turns any text starting with "=" into a formula cell; setting the data type
+    back to "s" stores it as a (inline) string, so Excel shows the text itself.
+    """
+    if isinstance(value, str):
+        cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        cell.data_type = "s"
+    else:
+        cell.value = value
+
+
+def csv_safe(value):
+    """Neutralise formula-like text for CSV the usual way: prefix a single quote."""
+    if is_formula_like(value):
+        return "'" + value
+    return value
 
 
 def insert_text_rows(
