@@ -12,7 +12,7 @@ class Framework(models.Model):
     description = models.TextField("omschrijving", blank=True)
     thin_threshold = models.PositiveSmallIntegerField(
         "drempel dunne cel",
-        default=2,
+        default=3,
         validators=[MinValueValidator(1)],
         help_text="Een cel met 1 tot en met dit aantal organisaties geldt als dun.",
     )

@@ -2,17 +2,24 @@
 
 One place computes the whole matrix from a handful of queries; the HTML page, the JSON
 endpoint and the Excel export all call `compute_matrix`.
+
+What a cell rests on: the organisations whose published offers are positioned in it (the 2023
+inventory, as the partners positioned themselves then, plus what partners entered since).
+Its status counts those organisations against the framework's thin threshold, as the 2023
+report read its matrices. Beside it, a cell says how many of them confirmed their entry in the
+last 12 months (providers.verification): a cell where none did is "niet bevestigd".
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from django.db.models import Exists, OuterRef, Value
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, Value
 from django.urls import reverse
 
 from frameworks.models import Framework, Phase, ViolenceType
 from providers.models import Organisation, Position, published_condition
+from providers.verification import verification_cutoff
 from sociale_kaart.cache import get_or_compute, versioned_key
 
 EMPTY = "empty"
@@ -20,6 +27,9 @@ THIN = "thin"
 COVERED = "covered"
 
 STATUS_LABELS = {EMPTY: "leeg", THIN: "dun", COVERED: "gedekt"}
+# Cells are shaded by their count on a sequential scale of this many steps (0 = no organisation),
+# on the page and in the Excel matrix sheet; the count is always written out as well.
+SHADES = 6
 # How many names a matrix cell on the page shows; the rest is behind "en N meer" (the JSON and
 # the Excel export keep every name).
 CELL_PREVIEW = 5
@@ -31,6 +41,14 @@ def cell_status(count: int, thin_threshold: int) -> str:
     if count <= thin_threshold:
         return THIN
     return COVERED
+
+
+def shade(count: int, highest: int) -> int:
+    """The step of `count` on the matrix's colour scale: 0 for none, then 1 to SHADES - 1 in
+    proportion to the highest count of the matrix."""
+    if count == 0 or highest == 0:
+        return 0
+    return 1 + (count - 1) * (SHADES - 2) // max(highest - 1, 1)
 
 
 @dataclass(frozen=True, order=True)
@@ -55,10 +73,17 @@ class Cell:
     violence_type: ViolenceType
     organisations: list[OrganisationRef]
     status: str
+    confirmed_count: int = 0
+    shade: int = 0
 
     @property
     def count(self) -> int:
         return len(self.organisations)
+
+    @property
+    def unconfirmed(self) -> bool:
+        """Organisations are in the cell, but none confirmed its entry in the last 12 months."""
+        return self.count > 0 and self.confirmed_count == 0
 
     @property
     def status_label(self) -> str:
@@ -88,7 +113,10 @@ class Matrix:
     rows: list[Row]
     violence_type_totals: list[int]
     total: int
+    # No published position in any framework: they have not filled in the map at all.
     unpositioned_organisations: list[OrganisationRef] = field(default_factory=list)
+    # Positioned only in another framework: not missing here, just working elsewhere.
+    elsewhere_organisations: list[OrganisationRef] = field(default_factory=list)
 
     @property
     def thin_threshold(self) -> int:
@@ -100,6 +128,9 @@ class Matrix:
 
     def cells_with_status(self, status: str) -> list[Cell]:
         return [cell for cell in self.cells if cell.status == status]
+
+    def unconfirmed_cells(self) -> list[Cell]:
+        return [cell for cell in self.cells if cell.unconfirmed]
 
     def phase_totals(self) -> dict[str, int]:
         return {row.phase.slug: row.total for row in self.rows}
@@ -126,7 +157,10 @@ def compute_matrix(
     if selection is not None and not selection.is_valid():
         raise ValueError("compute_matrix needs a valid selection")
     filters = "" if selection is None else selection.query_string
-    key = versioned_key("matrix", framework.pk, framework.thin_threshold, filters)
+    # Whether an entry counts as confirmed depends on the day, so the day is part of the key.
+    key = versioned_key(
+        "matrix", framework.pk, framework.thin_threshold, filters, verification_cutoff()
+    )
 
     def compute():
         if selection is None:
@@ -137,36 +171,41 @@ def compute_matrix(
 
 
 def cell_organisations_query(violence_type_ids: list[int], offers=None):
-    """(phase id, violence type id, organisation id) for every cell that an offer of `offers`
-    (published offers; default: all of them) holds: one grouped query over the positions. Ids
+    """(phase id, violence type id, organisation id, confirmed) for every cell that an offer of
+    `offers` (published offers; default: all of them) holds, where `confirmed` says whether
+    that offer was confirmed in the last 12 months: one grouped query over the positions. Ids
     only and no ordering, which would add the ordering columns to the DISTINCT."""
     positions = Position.objects.filter(violence_type_id__in=violence_type_ids)
     if offers is None:
         positions = positions.filter(published_condition("offer__"))
     else:
         positions = positions.filter(offer__in=offers.values("pk"))
+    confirmed = ExpressionWrapper(
+        Q(offer__last_verified__gte=verification_cutoff()), output_field=BooleanField()
+    )
     return (
         positions.order_by()
-        .values_list("phase_id", "violence_type_id", "offer__organisation_id")
+        .annotate(confirmed=confirmed)
+        .values_list("phase_id", "violence_type_id", "offer__organisation_id", "confirmed")
         .distinct()
     )
 
 
 def organisations_query(violence_type_ids: list[int], organisations=None):
     """Every organisation once: pk, name, slug, whether it holds any published position among
-    `violence_type_ids`, and whether `organisations` (default: all) admits it."""
-    positioned = Position.objects.filter(
-        published_condition("offer__"),
-        offer__organisation=OuterRef("pk"),
-        violence_type_id__in=violence_type_ids,
+    `violence_type_ids` (this framework), whether it holds one anywhere, and whether
+    `organisations` (default: all) admits it."""
+    anywhere = Position.objects.filter(
+        published_condition("offer__"), offer__organisation=OuterRef("pk")
     )
+    here = anywhere.filter(violence_type_id__in=violence_type_ids)
     admitted = (
         Value(True) if organisations is None else Exists(organisations.filter(pk=OuterRef("pk")))
     )
     return (
         Organisation.objects.order_by()
-        .annotate(positioned=Exists(positioned), admitted=admitted)
-        .values_list("pk", "name", "slug", "positioned", "admitted")
+        .annotate(here=Exists(here), anywhere=Exists(anywhere), admitted=admitted)
+        .values_list("pk", "name", "slug", "here", "anywhere", "admitted")
     )
 
 
@@ -177,23 +216,29 @@ def _compute_matrix(framework, offers, organisations, phases) -> Matrix:
     violence_type_ids = [vt.pk for vt in violence_types]
 
     by_cell: dict[tuple[int, int], set[int]] = defaultdict(set)
+    confirmed_by_cell: dict[tuple[int, int], set[int]] = defaultdict(set)
     by_phase: dict[int, set[int]] = defaultdict(set)
     by_violence_type: dict[int, set[int]] = defaultdict(set)
-    for phase_id, violence_type_id, organisation_id in cell_organisations_query(
+    for phase_id, violence_type_id, organisation_id, confirmed in cell_organisations_query(
         violence_type_ids, offers
     ):
         by_cell[(phase_id, violence_type_id)].add(organisation_id)
+        if confirmed:
+            confirmed_by_cell[(phase_id, violence_type_id)].add(organisation_id)
         by_phase[phase_id].add(organisation_id)
         by_violence_type[violence_type_id].add(organisation_id)
+    highest = max((len(ids) for ids in by_cell.values()), default=0)
 
     refs: dict[int, OrganisationRef] = {}  # one shared object per organisation
-    unpositioned_ids = []
-    for pk, name, slug, positioned, admitted in organisations_query(
+    unpositioned_ids, elsewhere_ids = [], []
+    for pk, name, slug, here, anywhere, admitted in organisations_query(
         violence_type_ids, organisations
     ):
         refs[pk] = OrganisationRef(name=name, slug=slug)
-        if admitted and not positioned:
+        if admitted and not anywhere:
             unpositioned_ids.append(pk)
+        elif admitted and not here:
+            elsewhere_ids.append(pk)
     by_name = sorted(refs, key=lambda pk: (refs[pk].name, refs[pk].slug))
     rank = {pk: index for index, pk in enumerate(by_name)}
 
@@ -204,13 +249,16 @@ def _compute_matrix(framework, offers, organisations, phases) -> Matrix:
     for phase in phases:
         cells = []
         for violence_type in violence_types:
-            organisations_in_cell = sorted_refs(by_cell.get((phase.pk, violence_type.pk), ()))
+            key = (phase.pk, violence_type.pk)
+            organisations_in_cell = sorted_refs(by_cell.get(key, ()))
             cells.append(
                 Cell(
                     phase=phase,
                     violence_type=violence_type,
                     organisations=organisations_in_cell,
                     status=cell_status(len(organisations_in_cell), framework.thin_threshold),
+                    confirmed_count=len(confirmed_by_cell.get(key, ())),
+                    shade=shade(len(organisations_in_cell), highest),
                 )
             )
         matrix_rows.append(Row(phase=phase, cells=cells, total=len(by_phase.get(phase.pk, ()))))
@@ -224,6 +272,7 @@ def _compute_matrix(framework, offers, organisations, phases) -> Matrix:
         violence_type_totals=[len(by_violence_type.get(vt.pk, ())) for vt in violence_types],
         total=len(all_positioned),
         unpositioned_organisations=sorted_refs(unpositioned_ids),
+        elsewhere_organisations=sorted_refs(elsewhere_ids),
     )
 
 
@@ -245,6 +294,8 @@ def matrix_as_json(matrix: Matrix) -> dict:
                 "organisations": refs(cell.organisations),
                 "count": cell.count,
                 "status": cell.status,
+                "confirmed_count": cell.confirmed_count,
+                "unconfirmed": cell.unconfirmed,
             }
             for cell in matrix.cells
         ],
@@ -252,6 +303,7 @@ def matrix_as_json(matrix: Matrix) -> dict:
         "violence_type_totals": matrix.violence_type_totals_by_slug(),
         "total": matrix.total,
         "unpositioned_organisations": refs(matrix.unpositioned_organisations),
+        "elsewhere_organisations": refs(matrix.elsewhere_organisations),
     }
 
 
@@ -264,6 +316,7 @@ class GapSummary:
     weakest_phases: list[Phase]
     weakest_violence_types: list[ViolenceType]
     unpositioned_count: int
+    unconfirmed_cells: int
 
 
 def summarise_gaps(matrix: Matrix) -> GapSummary:
@@ -283,4 +336,5 @@ def summarise_gaps(matrix: Matrix) -> GapSummary:
             if total == lowest_vt
         ],
         unpositioned_count=len(matrix.unpositioned_organisations),
+        unconfirmed_cells=len(matrix.unconfirmed_cells()),
     )
