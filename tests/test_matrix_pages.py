@@ -40,7 +40,7 @@ def test_matrix_json_has_the_documented_shape_in_framework_order(client, baselin
         "slug": "hgkm",
         "name": "Huiselijk geweld en kindermishandeling",
     }
-    assert payload["thin_threshold"] == 2
+    assert payload["thin_threshold"] == 3
     assert [p["name"] for p in payload["phases"]] == [
         "Preventie",
         "Signalering",
