@@ -31,7 +31,7 @@ def test_matrix_page_shows_cells_with_status_in_text_and_organisation_links(clie
     assert 'href="/organisaties/trias-pedagogica/"' in content
     assert "Nog niet gepositioneerd" in content
     assert "De Waag" in content
-    assert "drempel dunne cel: 2" in content
+    assert "drempel dunne cel: 3" in content
 
 
 def test_matrix_json_has_the_documented_shape_in_framework_order(client, baseline):
