@@ -16,20 +16,8 @@ from providers.admin_scoping import ScopedAdminMixin, can_manage_all, organisati
 from providers.forms import InvitationForm, OfferAdminForm, OrganisationAdminForm
 from providers.imports import MunicipalityImportExportMixin
 from providers.invitations import can_invite, invite_partner
-from providers.models import (
-    AgeGroup,
-    Funding,
-    LegalFramework,
-    Membership,
-    Method,
-    Municipality,
-    Offer,
-    Organisation,
-    Position,
-    TargetGroup,
-    TreatmentFactor,
-)
-from providers.reference_lists import REFERENCE_LIST_FIELDS
+from providers.lists import MAINTAINED_LISTS, OFFER_LIST_FIELDS
+from providers.models import Membership, Offer, Organisation, Position
 from providers.resources import OfferResource, OrganisationResource
 from providers.verification import VERIFICATION_MONTHS, is_overdue, overdue_filter
 
@@ -40,13 +28,17 @@ class ReferenceItemAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-for reference_model in (AgeGroup, Funding, LegalFramework, Method, Municipality, TargetGroup):
-    admin.site.register(reference_model, ReferenceItemAdmin)
+class CodedReferenceItemAdmin(ReferenceItemAdmin):
+    """A list whose entries carry a code (the treatment factors) shows the code first."""
 
-
-@admin.register(TreatmentFactor)
-class TreatmentFactorAdmin(ReferenceItemAdmin):
     list_display = ["code", "name", "slug", "order"]
+
+
+for maintained in MAINTAINED_LISTS:
+    admin.site.register(
+        maintained.model,
+        CodedReferenceItemAdmin if maintained.has_code else ReferenceItemAdmin,
+    )
 
 
 class MembershipInline(admin.TabularInline):
@@ -184,7 +176,7 @@ class OfferAdmin(MunicipalityImportExportMixin, ScopedAdminMixin, SimpleHistoryA
     list_select_related = ["organisation"]
     search_fields = ["name", "description", "organisation__name"]
     readonly_fields = ["last_verified"]
-    filter_horizontal = REFERENCE_LIST_FIELDS
+    filter_horizontal = OFFER_LIST_FIELDS
     actions = ["mark_verified"]
     object_history_template = "admin/providers/offer/object_history.html"
     fieldsets = [

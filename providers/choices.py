@@ -1,4 +1,5 @@
-"""The choices of the offer filters (frameworks, phases, violence types, maintained lists).
+"""The choices of the offer filters (frameworks, phases, violence types, and the maintained
+lists the search offers: providers.lists).
 
 All lists are read in one UNION query, so a filter form costs one query however many lists
 it offers. Values are slugs; `pk_for` turns a chosen slug back into the row's primary key.
@@ -10,27 +11,18 @@ from dataclasses import dataclass, field
 from django.db.models import CharField, F, IntegerField, Value
 
 from frameworks.models import Framework, Phase, ViolenceType
-from providers.models import (
-    AgeGroup,
-    LegalFramework,
-    Method,
-    Municipality,
-    TargetGroup,
-    TreatmentFactor,
-)
+from providers.lists import SEARCH_LISTS
 
-# Filter name -> the model whose rows are its choices.
-LISTS = {
-    "framework": Framework,
-    "phase": Phase,
-    "target_group": TargetGroup,
-    "age_group": AgeGroup,
-    "legal_framework": LegalFramework,
-    "municipality": Municipality,
-    "method": Method,
-    "treatment_factor": TreatmentFactor,
-}
+# Filter name -> the model whose rows are its choices: the frameworks and phases of the matrix;
+# the maintained lists follow from the registry (`_list_models`).
+MATRIX_LISTS = {"framework": Framework, "phase": Phase}
 GROUPED = "violence_type"  # grouped by framework
+# Every filter whose choices `load_reference_choices` reads.
+CHOICE_FILTERS = (*MATRIX_LISTS, *(entry.param for entry in SEARCH_LISTS), GROUPED)
+
+
+def _list_models() -> dict:
+    return {**MATRIX_LISTS, **{entry.param: entry.model for entry in SEARCH_LISTS}}
 
 
 @dataclass
@@ -72,7 +64,7 @@ def _rows(queryset, kind, group_name=None, group_order=None):
 
 def load_reference_choices() -> ReferenceChoices:
     """Every list the offer filters offer, in their maintained order; one query."""
-    parts = [_rows(model.objects.all(), kind) for kind, model in LISTS.items()]
+    parts = [_rows(model.objects.all(), kind) for kind, model in _list_models().items()]
     parts.append(
         _rows(
             ViolenceType.objects.all(),

@@ -12,7 +12,8 @@ from django import forms
 from django.core.validators import EMPTY_VALUES
 from django.http import QueryDict
 
-from providers.choices import LISTS, ReferenceChoices, load_reference_choices
+from providers.choices import CHOICE_FILTERS, ReferenceChoices, load_reference_choices
+from providers.lists import SEARCH_LISTS, search_list
 from providers.models import Offer, Organisation, Position
 from providers.search import MAX_QUERY_LENGTH, SORT_CHOICES, order_offers, search_text
 
@@ -26,16 +27,8 @@ MAIN_SEARCH_FILTERS = ("q", *CELL_FILTERS, "role", "sort")
 
 YES_NO = [("ja", "Ja"), ("nee", "Nee")]
 MAX_WAITING_WEEKS = 520
-
-# Filter name -> the offer's many-to-many field it looks in.
-LIST_FIELDS = {
-    "target_group": "target_groups",
-    "age_group": "age_groups",
-    "legal_framework": "legal_frameworks",
-    "municipality": "municipalities",
-    "method": "methods",
-    "treatment_factor": "treatment_factors",
-}
+# The maintained lists' filters (providers.lists) follow this filter in the form.
+LIST_FILTERS_AFTER = "role"
 
 
 class WeeksFilter(django_filters.NumberFilter):
@@ -46,6 +39,14 @@ def _choice(label, empty_label, method, field_name=None):
     return django_filters.ChoiceFilter(
         label=label, empty_label=empty_label, method=method, field_name=field_name
     )
+
+
+def _list_filters() -> dict:
+    """One choice filter per maintained list the search offers, in the registry's order."""
+    return {
+        entry.param: _choice(entry.label, entry.empty_label, "filter_list", field_name=entry.param)
+        for entry in SEARCH_LISTS
+    }
 
 
 class OfferFilterSet(django_filters.FilterSet):
@@ -64,12 +65,7 @@ class OfferFilterSet(django_filters.FilterSet):
         choices=Organisation.Role.choices,
         empty_label="Alle rollen",
     )
-    target_group = _choice("Doelgroep", "Alle doelgroepen", "filter_list")
-    age_group = _choice("Leeftijdsgroep", "Alle leeftijden", "filter_list")
-    legal_framework = _choice("Juridisch kader", "Alle kaders", "filter_list")
-    municipality = _choice("Gemeente (werkgebied)", "Alle gemeenten", "filter_list")
-    method = _choice("Methode", "Alle methoden", "filter_list")
-    treatment_factor = _choice("Bejegeningsfactor", "Alle bejegeningsfactoren", "filter_list")
+    # Here follow the maintained lists' filters: see `get_filters`.
     self_referral = django_filters.ChoiceFilter(
         label="Zelf aanmelden (zonder huisarts)",
         choices=YES_NO,
@@ -102,12 +98,23 @@ class OfferFilterSet(django_filters.FilterSet):
         model = Offer
         fields = []
 
+    @classmethod
+    def get_filters(cls):
+        """The declared filters with the maintained lists' filters (providers.lists) inserted
+        after `LIST_FILTERS_AFTER`; the metaclass builds `base_filters` from this."""
+        filters = {}
+        for name, declared in super().get_filters().items():
+            filters[name] = declared
+            if name == LIST_FILTERS_AFTER:
+                filters.update(_list_filters())
+        return filters
+
     def __init__(
         self, data=None, queryset=None, *, reference: ReferenceChoices | None = None, **kw
     ):
         super().__init__(data, queryset=queryset, **kw)
         self.reference = reference or load_reference_choices()
-        for name in (*LISTS, "violence_type"):
+        for name in CHOICE_FILTERS:
             self.filters[name].extra["choices"] = self.reference.choices(name)
 
     # Filter methods -----------------------------------------------------------------------
@@ -135,7 +142,7 @@ class OfferFilterSet(django_filters.FilterSet):
         return queryset.filter(pk__in=Position.objects.filter(**conditions).values("offer_id"))
 
     def filter_list(self, queryset, name, value):
-        return queryset.filter(**{LIST_FIELDS[name]: self.reference.pk_for(name, value)})
+        return queryset.filter(**{search_list(name).field: self.reference.pk_for(name, value)})
 
     def filter_yes_no(self, queryset, name, value):
         return queryset.filter(**{name: value == "ja"})

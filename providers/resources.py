@@ -27,21 +27,8 @@ from import_export.fields import Field
 
 from frameworks.models import Framework, Phase, ViolenceType
 from providers import services
-from providers.models import (
-    OFFER_RECORD_FIELDS,
-    AgeGroup,
-    Funding,
-    LegalFramework,
-    Method,
-    Municipality,
-    Offer,
-    Organisation,
-    Position,
-    Source,
-    TargetGroup,
-    TreatmentFactor,
-)
-from providers.reference_lists import REFERENCE_LIST_FIELDS
+from providers.lists import OFFER_LIST_FIELDS, MaintainedList, list_for_field
+from providers.models import OFFER_RECORD_FIELDS, Offer, Organisation, Position, Source
 from sociale_kaart.spreadsheets import is_formula_like
 
 SEPARATOR = ";"
@@ -401,8 +388,13 @@ def slug_field() -> Field:
     )
 
 
-def reference_list(attribute: str, column: str, model) -> Field:
-    return Field(attribute=attribute, column_name=column, widget=NamesWidget(model))
+def reference_list(maintained: MaintainedList) -> Field:
+    """A maintained list (providers.lists) as one column of names."""
+    return Field(
+        attribute=maintained.field,
+        column_name=maintained.column,
+        widget=NamesWidget(maintained.model),
+    )
 
 
 # --- Organisations ---------------------------------------------------------------------
@@ -541,8 +533,7 @@ class OfferResource(SpreadsheetResource):
     )
     positions = Field(column_name="posities", readonly=True)
     description = Field(attribute="description", column_name="omschrijving", widget=TextWidget())
-    target_groups = reference_list("target_groups", "doelgroepen", TargetGroup)
-    age_groups = reference_list("age_groups", "leeftijdsgroepen", AgeGroup)
+    # The maintained lists' columns (doelgroepen, methoden, ...): see field_from_django_field.
     minimum_age = Field(
         attribute="minimum_age", column_name="minimumleeftijd", widget=WholeNumberWidget()
     )
@@ -552,9 +543,6 @@ class OfferResource(SpreadsheetResource):
     eligibility_description = Field(
         attribute="eligibility_description", column_name="voor wie", widget=TextWidget()
     )
-    legal_frameworks = reference_list("legal_frameworks", "juridisch kader", LegalFramework)
-    methods = reference_list("methods", "methoden", Method)
-    treatment_factors = reference_list("treatment_factors", "bejegeningsfactoren", TreatmentFactor)
     works_with_experience_experts = Field(
         attribute="works_with_experience_experts",
         column_name="werkt met ervaringsdeskundigen",
@@ -569,7 +557,6 @@ class OfferResource(SpreadsheetResource):
     duration_description = Field(
         attribute="duration_description", column_name="toelichting duur", widget=TextWidget()
     )
-    fundings = reference_list("fundings", "financiering", Funding)
     capacity_per_year = Field(
         attribute="capacity_per_year",
         column_name="capaciteit per jaar",
@@ -592,7 +579,6 @@ class OfferResource(SpreadsheetResource):
         column_name="verwijsroute / aanmelden",
         widget=TextWidget(),
     )
-    municipalities = reference_list("municipalities", "werkgebied (gemeenten)", Municipality)
     contact_name = Field(
         attribute="contact_name", column_name="contactpersoon", widget=TextWidget()
     )
@@ -642,11 +628,20 @@ class OfferResource(SpreadsheetResource):
         use_transactions = True
         chunk_size = 5000  # export in one page (a prefetch per page) for any realistic region
 
+    @classmethod
+    def field_from_django_field(cls, field_name, django_field, readonly):
+        """The maintained lists' columns come from the registry (providers.lists); the
+        metaclass asks for them in the model's field order, where Meta.fields places them."""
+        maintained = list_for_field(field_name)
+        if maintained is not None:
+            return reference_list(maintained)
+        return super().field_from_django_field(field_name, django_field, readonly)
+
     # Export ----------------------------------------------------------------------------
 
     def filter_export(self, queryset, **kwargs):
         return queryset.select_related("organisation").prefetch_related(
-            *REFERENCE_LIST_FIELDS,
+            *OFFER_LIST_FIELDS,
             Prefetch(
                 "positions",
                 queryset=Position.objects.select_related("phase", "violence_type__framework"),
