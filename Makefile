@@ -53,6 +53,8 @@ test: lint assets deploycheck
 
 # Benchmark at baseline and national size, written to docs/benchmark.md (see there). Runs on
 # SQLite, and also on PostgreSQL when DATABASE_URL points to a database named *bench*.
+# BENCH_ARGS passes options on, e.g. BENCH_ARGS="--quick --output /tmp/benchmark.md".
+BENCH_ARGS ?=
 .PHONY: bench
 bench: install assets
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(BENCH_ARGS)

@@ -12,14 +12,14 @@ from io import BytesIO, StringIO
 import pytest
 from django import forms
 from django.core.cache import cache
-from django.core.management import call_command
 from django.db import connection
 from django.test import Client, override_settings
 from openpyxl import load_workbook
 
+from bench.demo_data import clear_demo_data
+from bench.generate_demo_data import run as generate_demo_data
 from frameworks.models import Framework, Phase, ViolenceType
 from providers.baseline import load_baseline
-from providers.demo_data import clear_demo_data
 from providers.models import (
     AgeGroup,
     Funding,
@@ -270,7 +270,7 @@ def test_forced_reload_of_the_baseline_invalidates_the_cache(client, baseline):
 def test_generating_and_clearing_demo_data_show_at_once(client, baseline):
     before = client.get(MATRIX_JSON).json()["total"]
     home = client.get("/").content.decode()
-    call_command("generate_demo_data", organisations=20, offers=80, seed=5, stdout=StringIO())
+    generate_demo_data(["--organisations=20", "--offers=80", "--seed=5"], stdout=StringIO())
     after = client.get(MATRIX_JSON).json()["total"]
     assert after > before
     assert client.get("/").content.decode() != home

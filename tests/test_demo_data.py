@@ -1,16 +1,22 @@
+import subprocess
+import sys
 from collections import Counter
 from io import StringIO
+from pathlib import Path
 
 import pytest
-from django.core.management import CommandError, call_command
 
+from bench.demo_data import DemoDataError
+from bench.generate_demo_data import run
 from providers.models import Membership, Offer, Organisation, Position, Source
 from tests.factories import MembershipFactory, OfferFactory, OrganisationFactory
 
 
 def generate(*args, **options) -> str:
+    """Run the command line (`python -m bench.generate_demo_data`) with these arguments."""
+    argv = [*args, *(f"--{name}={value}" for name, value in options.items())]
     out = StringIO()
-    call_command("generate_demo_data", *args, stdout=out, **options)
+    run(argv, stdout=out)
     return out.getvalue()
 
 
@@ -165,7 +171,7 @@ def test_names_and_slugs_never_collide_with_existing_ones(db):
 def test_generating_twice_without_clear_is_refused_and_changes_nothing(db):
     generate(organisations=10, offers=20, seed=1)
     before = snapshot()
-    with pytest.raises(CommandError, match="--clear"):
+    with pytest.raises(DemoDataError, match="--clear"):
         generate(organisations=10, offers=20, seed=2)
     assert snapshot() == before
 
@@ -178,9 +184,16 @@ def test_generating_twice_without_clear_is_refused_and_changes_nothing(db):
     ],
 )
 def test_impossible_sizes_are_refused(db, options, message):
-    with pytest.raises(CommandError, match=message):
+    with pytest.raises(DemoDataError, match=message):
         generate(**options)
     assert not Organisation.objects.exists()
+
+
+def test_impossible_sizes_are_refused_before_clearing(db):
+    generate(organisations=5, offers=10, seed=1)
+    with pytest.raises(DemoDataError, match="negatief"):
+        generate("--clear", organisations=-1)
+    assert Organisation.objects.filter(source=Source.DEMO).count() == 5
 
 
 def test_demo_offers_show_on_the_public_map(client, db):
@@ -197,3 +210,23 @@ def test_demo_offers_show_on_the_public_map(client, db):
     assert in_cells == published_demo_organisations
     offer = Offer.objects.filter(source=Source.DEMO, status=Offer.Status.PUBLISHED).first()
     assert client.get(offer.get_absolute_url()).status_code == 200
+
+
+def test_the_application_never_loads_the_bench_tooling():
+    """Demo data and benchmark live in `bench/`; the application's settings, URLs and WSGI
+    entry point import none of it."""
+    script = (
+        "import os, sys, django\n"
+        "os.environ['DJANGO_SETTINGS_MODULE'] = 'sociale_kaart.settings'\n"
+        "django.setup()\n"
+        "import sociale_kaart.urls, sociale_kaart.wsgi\n"
+        "print(sorted(name for name in sys.modules if name.split('.')[0] == 'bench'))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=Path(__file__).resolve().parent.parent,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.strip() == "[]"

@@ -1,5 +1,9 @@
 """Synthetic, deterministic demo data at any scale: for demonstrations and the benchmark.
 
+Tooling beside the benchmark, not part of the application: production settings never import
+it. The command line is `python -m bench.generate_demo_data` (see there); this module holds
+the generator and needs Django set up.
+
 `generate_demo_data` writes organisations, offers (with every offer field filled in the way a
 partner would), positions and the offers' list relations, all marked `source=Source.DEMO`;
 `clear_demo_data` removes exactly that. The same seed on the same reference lists gives the same
@@ -7,8 +11,9 @@ data. Roles follow the mix of `fixtures/organisations.csv` and positions follow 
 frequency of `fixtures/report-2023-positions.csv`, so the national picture keeps the shape of
 the 2023 matrices (much in signalering, little for ouderenmishandeling and in nazorg).
 
-Everything is written with bulk inserts, so it skips django-simple-history (demo data gets no
-historical records) and Django's signals; the coverage cache is invalidated once, at the end.
+Everything is written and removed in bulk, so it skips django-simple-history (demo data gets
+no historical records) and Django's signals; the data version (`sociale_kaart.cache`) is bumped
+once, at the end.
 """
 
 import csv
@@ -29,6 +34,7 @@ from django.db.models import Q
 from django.utils.text import slugify
 
 from frameworks.models import Phase, ViolenceType
+from providers.lists import OFFER_LIST_FIELDS
 from providers.models import (
     Membership,
     Offer,
@@ -36,7 +42,6 @@ from providers.models import (
     Position,
     Source,
 )
-from providers.reference_lists import REFERENCE_LIST_FIELDS
 from sociale_kaart.cache import bump_data_version
 
 BATCH_SIZE = 2000
@@ -198,7 +203,11 @@ UNPOSITIONED_CHANCE = {
 STATUS_WEIGHTS = {Offer.Status.PUBLISHED: 85, Offer.Status.DRAFT: 10, Offer.Status.ARCHIVED: 5}
 
 
-class DemoDataExistsError(Exception):
+class DemoDataError(Exception):
+    """A request the generator refuses; the message says why, in Dutch."""
+
+
+class DemoDataExistsError(DemoDataError):
     """Demo data is already present; clear it first to get a deterministic set."""
 
 
@@ -341,7 +350,7 @@ class _Generator:
         self.places: dict[str, str] = {}  # organisation slug -> its place
         self.lists = {
             name: list(Offer._meta.get_field(name).related_model.objects.order_by("order", "pk"))
-            for name in REFERENCE_LIST_FIELDS
+            for name in OFFER_LIST_FIELDS
         }
 
     def organisations(self, count: int, names: set[str], slugs: set[str]) -> list[Organisation]:
@@ -506,6 +515,15 @@ def demo_data_exists() -> bool:
     )
 
 
+def check_sizes(organisations: int, offers: int) -> None:
+    """Refuse (DemoDataError) negative sizes and offers without organisations to hold them."""
+    for label, value in (("organisaties", organisations), ("aanbiedingen", offers)):
+        if value < 0:
+            raise DemoDataError(f"Het aantal {label} mag niet negatief zijn.")
+    if offers and not organisations:
+        raise DemoDataError("Aanbod heeft organisaties nodig: geef --organisations op.")
+
+
 def generate_demo_data(
     *, organisations: int, offers: int, seed: int, progress: Progress | None = None
 ) -> DemoResult:
@@ -513,7 +531,9 @@ def generate_demo_data(
 
     Refuses (DemoDataExistsError) while demo data exists, so that a seed always gives the same
     data; names and slugs never collide with the organisations and offers already there.
+    Refuses impossible sizes too (see `check_sizes`).
     """
+    check_sizes(organisations, offers)
     if demo_data_exists():
         raise DemoDataExistsError(
             "Er staan al demonstratiegegevens in de database; verwijder ze eerst met --clear."
@@ -592,32 +612,43 @@ def clear_demo_data() -> ClearResult:
     their positions, list relations and memberships. Nothing else is touched; historical
     records, if an editor changed a demo object, stay, as history is never deleted.
 
-    Uses raw deletes: an ordinary delete would load and delete every object one by one (and
-    write history for it), because signal receivers are connected to these models.
+    Deletes with plain SQL by primary key, children before parents: `QuerySet.delete()` would
+    load every object, send its signals and write a historical record for it, because signal
+    receivers (history, data version) are connected to these models.
     """
-    demo_organisations = Organisation.objects.filter(source=Source.DEMO)
     demo_offers = Offer.objects.filter(Q(source=Source.DEMO) | Q(organisation__source=Source.DEMO))
+    members = Organisation._meta.get_field("members")
     with transaction.atomic():
         offer_ids = list(demo_offers.values_list("pk", flat=True))
-        organisation_ids = list(demo_organisations.values_list("pk", flat=True))
-        for ids in _batches(offer_ids, BATCH_SIZE):
-            _raw_delete(Position.objects.filter(offer_id__in=ids))
-            for field in Offer._meta.many_to_many:
-                through = field.remote_field.through
-                _raw_delete(through.objects.filter(**{f"{field.m2m_field_name()}_id__in": ids}))
-            _raw_delete(Offer.objects.filter(pk__in=ids))
-        members = Organisation._meta.get_field("members").remote_field.through
-        for ids in _batches(organisation_ids, BATCH_SIZE):
-            _raw_delete(Membership.objects.filter(organisation_id__in=ids))
-            _raw_delete(
-                members.objects.filter(
-                    Q(from_organisation_id__in=ids) | Q(to_organisation_id__in=ids)
-                )
-            )
-            _raw_delete(Organisation.objects.filter(pk__in=ids))
+        organisation_ids = list(
+            Organisation.objects.filter(source=Source.DEMO).values_list("pk", flat=True)
+        )
+        _delete_rows(Position, ["offer"], offer_ids)
+        for field in Offer._meta.many_to_many:
+            _delete_rows(field.remote_field.through, [field.m2m_field_name()], offer_ids)
+        _delete_rows(Offer, [Offer._meta.pk.name], offer_ids)
+        _delete_rows(Membership, ["organisation"], organisation_ids)
+        _delete_rows(  # partnerships on either side
+            members.remote_field.through,
+            [members.m2m_field_name(), members.m2m_reverse_field_name()],
+            organisation_ids,
+        )
+        _delete_rows(Organisation, [Organisation._meta.pk.name], organisation_ids)
     bump_data_version()
     return ClearResult(organisations=len(organisation_ids), offers=len(offer_ids))
 
 
-def _raw_delete(queryset) -> int:
-    return queryset._raw_delete(queryset.db)
+def _delete_rows(model, fields: list[str], ids: Sequence[int]) -> None:
+    """DELETE the rows of `model` whose `fields` (any of them) hold one of `ids`."""
+    meta = model._meta
+    quote = connection.ops.quote_name
+    columns = [quote(meta.get_field(name).column) for name in fields]
+    # At most 900 parameters per statement, below SQLite's oldest limit (999).
+    per_statement = 900 // len(columns)
+    with connection.cursor() as cursor:
+        for batch in _batches(ids, per_statement):
+            marks = ", ".join(["%s"] * len(batch))
+            where = " OR ".join(f"{column} IN ({marks})" for column in columns)
+            cursor.execute(
+                f"DELETE FROM {quote(meta.db_table)} WHERE {where}", list(batch) * len(columns)
+            )
