@@ -8,7 +8,7 @@ NODE_INSTALLED := node_modules/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install assets run test lint format migrate baseline deploycheck
+.PHONY: install assets run test lint format messages migrate baseline deploycheck
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,12 @@ lint: install
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# The project's Dutch catalogues (locale/nl/LC_MESSAGES/*.po) compiled to the .mo files beside
+# them, with polib. The .mo files are committed, so that an install needs no GNU gettext;
+# run this after editing a .po (tests/test_admin_dutch.py fails while a .mo is out of date).
+messages: install
+	$(BIN)/python -c 'import pathlib, polib; [polib.pofile(str(po)).save_as_mofile(str(po.with_suffix(".mo"))) for po in pathlib.Path("locale").glob("*/LC_MESSAGES/*.po")]'
 
 # Django's deployment check with production variables (DEBUG off, a random 50+ character key).
 deploycheck: install assets

@@ -147,6 +147,11 @@ LANGUAGES = [("nl", "Nederlands")]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True
+# The project's Dutch for what Django and its packages (simple-history, axes, import-export) leave
+# untranslated (locale/nl/LC_MESSAGES; the .mo files are committed, `make messages` compiles
+# them). Dates follow Django's nl formats: "1 december 2026", "1 december 2026 14:05", input
+# "01-12-2026".
+LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
