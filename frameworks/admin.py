@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from frameworks.models import Framework, Phase, ViolenceType
+from sociale_kaart.admin import DutchArticleAdminMixin
 
 
 class ViolenceTypeInline(admin.TabularInline):
@@ -10,7 +11,7 @@ class ViolenceTypeInline(admin.TabularInline):
 
 
 @admin.register(Framework)
-class FrameworkAdmin(admin.ModelAdmin):
+class FrameworkAdmin(DutchArticleAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "thin_threshold", "order"]
     list_editable = ["thin_threshold"]
     search_fields = ["name", "slug"]

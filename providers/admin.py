@@ -20,9 +20,10 @@ from providers.lists import MAINTAINED_LISTS, OFFER_LIST_FIELDS
 from providers.models import Membership, Offer, Organisation, Position
 from providers.resources import OfferResource, OrganisationResource
 from providers.verification import VERIFICATION_MONTHS, is_overdue, overdue_filter
+from sociale_kaart.admin import DutchArticleAdminMixin, DutchHistoryAdminMixin
 
 
-class ReferenceItemAdmin(admin.ModelAdmin):
+class ReferenceItemAdmin(DutchArticleAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "order"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -93,7 +94,9 @@ HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(MunicipalityImportExportMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+class OrganisationAdmin(
+    MunicipalityImportExportMixin, ScopedAdminMixin, DutchHistoryAdminMixin, SimpleHistoryAdmin
+):
     resource_classes = [OrganisationResource]
     form = OrganisationAdminForm
     formfield_overrides = HTTPS_URLS
@@ -142,9 +145,11 @@ class OrganisationAdmin(MunicipalityImportExportMixin, ScopedAdminMixin, SimpleH
                 request=request,
             )
             if sent:
+                # Not starting with the address: the admin capitalises a message's first
+                # letter ("Anna@…").
                 self.message_user(
                     request,
-                    f"{user.email} is uitgenodigd en heeft een e-mail gekregen om een "
+                    f"Uitnodiging verstuurd: {user.email} heeft een e-mail gekregen om een "
                     "wachtwoord in te stellen.",
                     messages.SUCCESS,
                 )
@@ -167,7 +172,13 @@ class OrganisationAdmin(MunicipalityImportExportMixin, ScopedAdminMixin, SimpleH
 
 
 @admin.register(Offer)
-class OfferAdmin(MunicipalityImportExportMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+class OfferAdmin(
+    MunicipalityImportExportMixin,
+    ScopedAdminMixin,
+    DutchArticleAdminMixin,
+    DutchHistoryAdminMixin,
+    SimpleHistoryAdmin,
+):
     resource_classes = [OfferResource]
     form = OfferAdminForm
     formfield_overrides = HTTPS_URLS
@@ -333,7 +344,7 @@ class OfferAdmin(MunicipalityImportExportMixin, ScopedAdminMixin, SimpleHistoryA
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(DutchArticleAdminMixin, admin.ModelAdmin):
     list_display = ["user", "organisation", "created_at"]
     list_filter = [("organisation", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["user", "organisation"]

@@ -82,6 +82,9 @@ def test_key_pages_show_no_csp_violations_and_admin_scripts_work(browser, live_s
         visit(page, base + change_url)
         page.wait_for_selector("#id_target_groups_from")
         assert page.locator(".select2-container").count() > 0
+        # The JavaScript catalogue loaded under the policy: the two-box widget speaks Dutch.
+        assert page.inner_text("#id_target_groups_add_all") == "Alle doelgroepen kiezen"
+        assert page.inner_text("#id_target_groups_remove_all") == "Alle doelgroepen verwijderen"
         assert_no_violations(page, change_url)
 
         # Add form: prepopulate.js fills the slug from the name.

@@ -1,0 +1,161 @@
+"""The admin in Dutch where Django and its packages are not, and no translation can help.
+
+- Django's Dutch admin messages put "de" before every model name ("De aanbod ‘…’ is met succes
+  gewijzigd"); DutchArticleAdminMixin puts "het" before the names that take it.
+- django-simple-history lists the changes between versions as raw values (True, None,
+  2026-12-01, choice keys); DutchHistoryAdminMixin shows them as the change form does.
+- Permission names are stored in English ("Can add aanbod"); they are shown in Dutch.
+- django-axes names its records in English ("Attempted Access: …") in code that no catalogue
+  translates, and Django names the rows of a many-to-many table "User_groups object (1)";
+  those names show in titles, breadcrumbs and on delete pages.
+"""
+
+import datetime
+
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.apps import apps
+from django.contrib.admin.actions import delete_selected
+from django.contrib.auth.models import Permission
+from django.utils import formats, timezone
+from django.utils.safestring import SafeData, mark_safe
+from simple_history.template_utils import HistoricalRecordContextHelper
+
+# Model names (verbose_name) that take "het" in Dutch.
+NEUTER_NAMES = frozenset({"aanbod", "analysekader", "juridisch kader", "lidmaatschap"})
+
+EMPTY_VALUE = "–"
+
+
+def with_article(message, verbose_name: str):
+    """`message` with "Het" instead of Django's "De" before a neuter `verbose_name`."""
+    wrong = f"De {verbose_name} "
+    if verbose_name not in NEUTER_NAMES or not str(message).startswith(wrong):
+        return message
+    fixed = "Het " + str(message)[len("De ") :]
+    return mark_safe(fixed) if isinstance(message, SafeData) else fixed
+
+
+class DutchArticleAdminMixin:
+    """For a ModelAdmin whose model's Dutch name may take "het": its messages after adding,
+    changing, deleting or reverting say "Het aanbod ‘…’", and the action that deletes a
+    selection says "Geselecteerd aanbod verwijderen" for a name without a plural."""
+
+    def message_user(self, request, message, *args, **kwargs):
+        message = with_article(message, str(self.opts.verbose_name))
+        return super().message_user(request, message, *args, **kwargs)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        name, plural = str(self.opts.verbose_name), str(self.opts.verbose_name_plural)
+        if "delete_selected" in actions and name in NEUTER_NAMES and name == plural:
+            actions["delete_selected"] = (
+                delete_selected,
+                "delete_selected",
+                f"Geselecteerd {name} verwijderen",
+            )
+        return actions
+
+
+def display_value(field, value):
+    """A field's value in a version, as a person reads it: choice labels, ja/nee, Dutch dates."""
+    if value is None or value == "":
+        return EMPTY_VALUE
+    if isinstance(value, list):  # a many-to-many field: the related objects
+        return [str(item) for item in value] or EMPTY_VALUE
+    if getattr(field, "flatchoices", None):
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    if isinstance(value, datetime.datetime):
+        return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+    if isinstance(value, datetime.date):
+        return formats.date_format(value, "DATE_FORMAT")
+    return value
+
+
+class DutchHistoryContextHelper(HistoricalRecordContextHelper):
+    def prepare_delta_change_value(self, change, value):
+        value = super().prepare_delta_change_value(change, value)
+        return display_value(self.model._meta.get_field(change.field), value)
+
+
+class DutchHistoryAdminMixin:
+    """For a SimpleHistoryAdmin: the history page lists changes in Dutch."""
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return DutchHistoryContextHelper(self.model, historical_record)
+
+
+# Permissions.
+
+PERMISSION_VERBS = {
+    "add": "toevoegen",
+    "change": "wijzigen",
+    "delete": "verwijderen",
+    "view": "weergeven",
+}
+
+
+def model_name(model) -> str:
+    """The Dutch name of `model`, also for the tables that simple-history and many-to-many
+    fields add (their own names are English: "historical aanbod")."""
+    instance_type = getattr(model, "instance_type", None)
+    if instance_type is not None:
+        return f"geschiedenis van {model_name(instance_type)}"
+    owner = model._meta.auto_created
+    if owner:
+        field = next(f for f in owner._meta.many_to_many if f.remote_field.through is model)
+        return f"{field.verbose_name} van {owner._meta.verbose_name}"
+    return str(model._meta.verbose_name)
+
+
+def permission_label(permission) -> str:
+    content_type = permission.content_type
+    model = content_type.model_class()
+    if model is None:  # a model that no longer exists
+        return f"{content_type} | {permission.name}"
+    name = model_name(model)
+    action, _, model_part = permission.codename.partition("_")
+    if action in PERMISSION_VERBS and model_part == content_type.model:
+        description = f"Kan {name} {PERMISSION_VERBS[action]}"
+    else:
+        description = permission.name
+    return f"{model._meta.app_config.verbose_name} | {name} | {description}"
+
+
+Permission.__str__ = permission_label
+
+
+# django-axes.
+
+
+def _login_record(kind: str):
+    def __str__(self):
+        when = formats.date_format(timezone.localtime(self.attempt_time), "DATETIME_FORMAT")
+        return f"{kind} van {self.username or 'onbekend'} vanaf {self.ip_address} ({when})"
+
+    return __str__
+
+
+AccessAttempt.__str__ = _login_record("Inlogpoging")
+AccessFailureLog.__str__ = _login_record("Mislukte inlogpoging")
+AccessLog.__str__ = _login_record("Inlogsessie")
+
+
+# The tables behind many-to-many fields, listed on delete pages ("User-group-relatie:
+# User_groups object (1)"): "Koppeling gebruiker – groep: pien – Partner".
+
+
+def _name_link_table(model):
+    owner = model._meta.auto_created
+    field = next(f for f in owner._meta.many_to_many if f.remote_field.through is model)
+    source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+    names = f"{owner._meta.verbose_name} – {field.related_model._meta.verbose_name}"
+    model._meta.verbose_name = f"koppeling {names}"
+    model._meta.verbose_name_plural = f"koppelingen {names}"
+    model.__str__ = lambda row: f"{getattr(row, source)} – {getattr(row, target)}"
+
+
+for link_table in apps.get_models(include_auto_created=True):
+    if link_table._meta.auto_created:
+        _name_link_table(link_table)
