@@ -1,21 +1,14 @@
 """Load the maintained lists of many offers (target groups, methods, ...) in one query.
 
-Prefetching the seven many-to-many lists one by one costs seven queries per page; a UNION ALL
-over their link tables costs one. The result fills the same per-instance cache that
-`prefetch_related` fills, so `offer.methods.all()` reads it without a query.
+Prefetching the many-to-many lists (the registry in providers.lists) one by one costs a query
+per list per page; a UNION ALL over their link tables costs one. The result fills the same
+per-instance cache that `prefetch_related` fills, so `offer.methods.all()` reads it without a
+query.
 """
 
 from django.db.models import CharField, F, Value
 
-REFERENCE_LIST_FIELDS = (
-    "target_groups",
-    "age_groups",
-    "legal_frameworks",
-    "methods",
-    "treatment_factors",
-    "fundings",
-    "municipalities",
-)
+from providers.lists import MAINTAINED_LISTS, OFFER_LIST_FIELDS
 
 
 def attach_reference_lists(offers: list) -> None:
@@ -25,10 +18,10 @@ def attach_reference_lists(offers: list) -> None:
     Offer = type(offers[0])  # noqa: N806 (a model class)
     ids = [offer.pk for offer in offers]
     parts = []
-    for name in REFERENCE_LIST_FIELDS:
+    for maintained in MAINTAINED_LISTS:
+        name = maintained.field
         field = Offer._meta.get_field(name)
         target = field.m2m_reverse_field_name()
-        has_code = any(f.name == "code" for f in field.related_model._meta.fields)
         parts.append(
             field.remote_field.through.objects.filter(offer_id__in=ids).values_list(
                 Value(name, output_field=CharField()),
@@ -37,7 +30,9 @@ def attach_reference_lists(offers: list) -> None:
                 f"{target}__slug",
                 f"{target}__name",
                 f"{target}__order",
-                F(f"{target}__code") if has_code else Value("", output_field=CharField()),
+                F(f"{target}__code")
+                if maintained.has_code
+                else Value("", output_field=CharField()),
             )
         )
     rows = parts[0].union(*parts[1:], all=True)
@@ -50,7 +45,7 @@ def attach_reference_lists(offers: list) -> None:
         items.setdefault((offer_id, name), []).append(item)
     for offer in offers:
         cache = offer.__dict__.setdefault("_prefetched_objects_cache", {})
-        for name in REFERENCE_LIST_FIELDS:
+        for name in OFFER_LIST_FIELDS:
             related = sorted(items.get((offer.pk, name), []), key=lambda i: (i.order, i.name))
             queryset = getattr(offer, name).all()
             queryset._result_cache = related

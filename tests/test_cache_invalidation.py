@@ -20,18 +20,8 @@ from bench.demo_data import clear_demo_data
 from bench.generate_demo_data import run as generate_demo_data
 from frameworks.models import Framework, Phase, ViolenceType
 from providers.baseline import load_baseline
-from providers.models import (
-    AgeGroup,
-    Funding,
-    LegalFramework,
-    Method,
-    Municipality,
-    Offer,
-    Organisation,
-    Position,
-    TargetGroup,
-    TreatmentFactor,
-)
+from providers.lists import MAINTAINED_LISTS
+from providers.models import AgeGroup, Municipality, Offer, Organisation, Position
 from sociale_kaart.cache import VERSION_KEY
 from tests.factories import OfferFactory, UserFactory
 
@@ -139,7 +129,7 @@ def test_an_organisation_role_changed_in_the_admin_moves_it_between_filters(
 
 def test_a_threshold_change_in_the_admin_recolours_the_cells(client, baseline, municipality):
     assert elder_prevention(client)["status"] == "thin"
-    assert "drempel dunne cel: 2" in client.get("/kaart/hgkm/").content.decode()
+    assert "drempel dunne cel: 3" in client.get("/kaart/hgkm/").content.decode()
 
     admin_change(municipality, Framework, Framework.objects.get(slug="hgkm"), thin_threshold="1")
 
@@ -170,14 +160,11 @@ def test_a_violence_type_renamed_shows_in_json_and_page(client, baseline):
     assert "Mishandeling van ouderen" in client.get("/kaart/hgkm/").content.decode()
 
 
-@pytest.mark.parametrize(
-    "model",
-    [TargetGroup, AgeGroup, LegalFramework, Method, Funding, TreatmentFactor, Municipality],
-)
-def test_renaming_a_reference_list_entry_invalidates_the_cache(client, baseline, model):
+@pytest.mark.parametrize("maintained", MAINTAINED_LISTS, ids=lambda maintained: maintained.field)
+def test_renaming_a_reference_list_entry_invalidates_the_cache(client, baseline, maintained):
     assert names(elder_prevention(client)) == ["Trias pedagogica", "Veilig Thuis"]
     unpublish_behind_the_cache(TRIAS_OFFER)
-    item = model.objects.order_by("order").first()
+    item = maintained.model.objects.order_by("order").first()
     item.name = f"{item.name} (hernoemd)"
     item.save()
     assert names(elder_prevention(client)) == ["Veilig Thuis"]
