@@ -173,7 +173,7 @@ class Offer(models.Model):
         ARCHIVED = "gearchiveerd", "Gearchiveerd"
 
     class Duration(models.TextChoices):
-        AS_LONG_AS_NEEDED = "zolang-nodig", "Zolang als nodig"
+        AS_LONG_AS_NEEDED = "zolang-nodig", "Zo lang als nodig"
         FIXED_TERM = "vaste-termijn", "Vaste termijn"
 
     organisation = models.ForeignKey(
