@@ -1,5 +1,9 @@
 """Free-text search and the sort orders of the public offer search."""
 
+import re
+from functools import reduce
+from operator import and_, or_
+
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connections
 from django.db.models import Case, F, FloatField, Q, Value, When
@@ -28,17 +32,70 @@ _ORDERINGS = {
 }
 
 
+# The four texts a search looks in, in the order a match there ranks: the offer's name first.
+_TEXT_FIELDS = ("name", "organisation__name", "description", "organisation__description")
+_FIELD_RANKS = (4.0, 3.0, 2.0)  # name, organisation name, description; anything else 1.0
+
+
+def word_prefix_pattern(word: str) -> str:
+    """A regular expression for `word` at the start of a word: "MST" in "Therapie (MST)", not
+    in "Amsterdam". Reads the same in Python (SQLite's REGEXP) and in PostgreSQL's regexes:
+    `\\W` is any character that is not a letter, digit or underscore, and `re.escape`
+    puts a backslash only before punctuation, which both then read as itself."""
+    return r"(^|\W)" + re.escape(word)
+
+
+def _word_in(field: str, word: str) -> Q:
+    """`word` starts a word of `field`. A substring test (LIKE) comes first, so that the
+    regular expression (on SQLite a call into Python per row) runs only where the letters occur
+    at all. SQLite's LIKE ignores case for ASCII letters only: other words skip that test."""
+    prefix = Q(**{f"{field}__iregex": word_prefix_pattern(word)})
+    return Q(**{f"{field}__icontains": word}) & prefix if word.isascii() else prefix
+
+
+def _words_in(field: str, words: list[str]) -> Q:
+    """Every word starts a word of `field`."""
+    return reduce(and_, (_word_in(field, word) for word in words))
+
+
+def _word_match(words: list[str]) -> Q:
+    """Every word starts a word of one of the four texts (not necessarily the same one)."""
+    return reduce(
+        and_,
+        (reduce(or_, (_word_in(field, word) for field in _TEXT_FIELDS)) for word in words),
+    )
+
+
+def _field_rank(words: list[str]) -> Case:
+    """4 when the offer's name holds every word, 3 the organisation's name, 2 the description,
+    else 1."""
+    return Case(
+        *(
+            When(_words_in(field, words), then=Value(rank))
+            for field, rank in zip(_TEXT_FIELDS, _FIELD_RANKS, strict=False)
+        ),
+        default=Value(1.0),
+        output_field=FloatField(),
+    )
+
+
 def search_text(queryset, text: str):
     """Offers whose name or description, or whose organisation's, matches `text`.
 
-    Annotates `search_rank` (higher is better). PostgreSQL: Dutch full-text search, ranked
-    by where the words occur (offer name, organisation name, descriptions), plus plain
-    substring matches on both names so that a part of a name ("Stop it") still finds it.
-    Other databases: every word must occur, case-insensitively, in one of the four texts.
+    Text matches by words: each word of `text` must begin a word in one of the four texts
+    ("MST" finds "Multi Systeem Therapie (MST)" and "Stop it" finds "Offlimits/Stop it Now",
+    but "mst" does not find "Amsterdam"), case-insensitively, on every database. PostgreSQL
+    also finds other forms of the words through the Dutch full-text search ("vaders" finds
+    "vader").
+
+    Annotates `search_rank` (higher is better): first where all words occur (offer name,
+    organisation name, description), then, on PostgreSQL, the full-text rank within that.
     """
-    text = text.strip()
-    if not text:
+    words = text.split()
+    if not words:
         return queryset
+    rank = _field_rank(words)
+    matches = _word_match(words)
     if connections[queryset.db].vendor == "postgresql":
         document = (
             SearchVector("name", weight="A", config=SEARCH_CONFIG)
@@ -47,29 +104,11 @@ def search_text(queryset, text: str):
             + SearchVector("organisation__description", weight="D", config=SEARCH_CONFIG)
         )
         query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+        # ts_rank stays below 1, so it only orders offers within one field rank.
         return queryset.annotate(
-            search_document=document, search_rank=SearchRank(document, query)
-        ).filter(
-            Q(search_document=query)
-            | Q(name__icontains=text)
-            | Q(organisation__name__icontains=text)
-        )
-    for word in text.split():
-        queryset = queryset.filter(
-            Q(name__icontains=word)
-            | Q(description__icontains=word)
-            | Q(organisation__name__icontains=word)
-            | Q(organisation__description__icontains=word)
-        )
-    return queryset.annotate(
-        search_rank=Case(
-            When(name__icontains=text, then=Value(4.0)),
-            When(organisation__name__icontains=text, then=Value(3.0)),
-            When(description__icontains=text, then=Value(2.0)),
-            default=Value(1.0),
-            output_field=FloatField(),
-        )
-    )
+            search_document=document, search_rank=rank + SearchRank(document, query)
+        ).filter(Q(search_document=query) | matches)
+    return queryset.filter(matches).annotate(search_rank=rank)
 
 
 def order_offers(queryset, sort: str | None, *, ranked: bool):
