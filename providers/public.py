@@ -2,9 +2,13 @@
 
 A confidential address (Offer.address_confidential) never leaves this module: neither the
 street nor the postal code nor the city.
+
+How to reach an offer is decided here too (`offer_contact`): the search results, the offer
+page, the organisation page and the JSON all show the same contact.
 """
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from django.urls import reverse
 
@@ -26,6 +30,78 @@ def public_address(offer: Offer) -> PublicAddress | None:
     if not (offer.address or offer.postal_code or offer.city):
         return None
     return PublicAddress(street=offer.address, postal_code=offer.postal_code, city=offer.city)
+
+
+class ContactSource(StrEnum):
+    OFFER = "offer"  # the offer's own phone or e-mail
+    ORGANISATION = "organisation"  # the offer has none; its organisation's
+    NONE = "none"  # neither has a phone or e-mail
+
+
+@dataclass(frozen=True)
+class Contact:
+    """Whom to call or mail about an offer. `website` is shown beside, never instead of, a
+    phone number or e-mail address: a website alone is no way to reach someone."""
+
+    source: ContactSource
+    name: str = ""  # the contact person, when the offer names one
+    phone: str = ""
+    email: str = ""
+    website: str = ""
+    organisation_name: str = ""
+
+    @property
+    def found(self) -> bool:
+        return self.source != ContactSource.NONE
+
+    @property
+    def phone_uri(self) -> str:
+        """The phone number as a `tel:` link: without spaces, which a URI may not hold."""
+        return "tel:" + "".join(self.phone.split()) if self.phone else ""
+
+    def as_json(self) -> dict:
+        return {
+            "source": self.source.value,
+            "name": self.name,
+            "phone": self.phone,
+            "email": self.email,
+            "website": self.website,
+        }
+
+
+def offer_contact(offer: Offer) -> Contact:
+    """How to reach `offer`: its own phone and e-mail (with its contact person); else its
+    organisation's, still naming the offer's contact person to ask for; else no contact, with
+    a website to look on if the offer or its organisation has one.
+
+    Reads `offer.organisation`: select it with the offer (the selectors do) to keep a list of
+    offers at one query.
+    """
+    organisation = offer.organisation
+    if offer.phone or offer.email:
+        return Contact(
+            source=ContactSource.OFFER,
+            name=offer.contact_name,
+            phone=offer.phone,
+            email=offer.email,
+            website=offer.website or organisation.website,
+            organisation_name=organisation.name,
+        )
+    if organisation.phone or organisation.email:
+        return Contact(
+            source=ContactSource.ORGANISATION,
+            name=offer.contact_name,
+            phone=organisation.phone,
+            email=organisation.email,
+            website=organisation.website or offer.website,
+            organisation_name=organisation.name,
+        )
+    return Contact(
+        source=ContactSource.NONE,
+        name=offer.contact_name,
+        website=offer.website or organisation.website,
+        organisation_name=organisation.name,
+    )
 
 
 def _refs(items, *extra) -> list[dict]:
@@ -84,6 +160,9 @@ def offer_as_json(offer: Offer) -> dict:
         "phone": offer.phone,
         "email": offer.email,
         "website": offer.website,
+        # How to reach the offer (providers.public.offer_contact): the fields above are the
+        # offer's own and may be empty; this falls back to the organisation.
+        "contact": offer_contact(offer).as_json(),
         "address": (
             {
                 "address_1": address.street,

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from frameworks.grids import build_grids
 from providers.filters import loosening_hints, search_field_groups
 from providers.models import Organisation, Position, published_condition
-from providers.public import public_address
+from providers.public import ContactSource, offer_contact, public_address
 from providers.selectors import Detail, Scope, allowed_params, offer_selection, published_offers
 from providers.verification import is_overdue
 from sociale_kaart.parsing import whole_number
@@ -36,9 +36,13 @@ def organisation_detail(request, slug):
     held = set(
         Position.objects.filter(offer__in=offers).values_list("phase_id", "violence_type_id")
     )
+    # The offers' own phone numbers and e-mail addresses, for where the organisation has none.
+    own = [c for c in map(offer_contact, offers) if c.source == ContactSource.OFFER]
     context = {
         "organisation": organisation,
         "offers": offers,
+        "offers_have_phone": any(contact.phone for contact in own),
+        "offers_have_email": any(contact.email for contact in own),
         "grids": build_grids(held),
     }
     return render(request, "providers/organisation_detail.html", context)

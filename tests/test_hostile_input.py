@@ -170,7 +170,8 @@ def test_every_hostile_field_of_an_offer_is_on_its_page_escaped(client, hostile)
     assert f"{ESCAPED[SCRIPT]}<br>{ESCAPED[ATTRIBUTE]}" in content  # description, line kept
     assert f'href="mailto:&quot;{ESCAPED[SCRIPT]}&quot;@example.org"' in content
     assert 'href="https://example.org/&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in content
-    assert f'href="tel:{ESCAPED[ATTRIBUTE]}"' in content
+    # A tel: link drops the spaces of the number (a URI holds none); the rest stays escaped.
+    assert f'href="tel:{ESCAPED[ATTRIBUTE].replace(" ", "")}"' in content
     assert f"<title>{ESCAPED[IMAGE]} – {ESCAPED[SCRIPT]}" in content
 
 

@@ -118,10 +118,13 @@ def test_unknown_facts_are_shown_as_unknown(client, db):
         "Wachttijd",
         "Zelf aanmelden (zonder huisarts)",
         "Werkgebied",
-        "Telefoon",
+        "Website",
         "Adres",
     ]:
         assert shown[label] == "onbekend", label
+    # Neither the offer nor its organisation gave a phone number or e-mail address.
+    assert shown["Contact"].startswith("Nog geen contactgegevens")
+    assert "Telefoon" not in shown
 
 
 def test_positions_are_drawn_as_a_small_matrix_per_framework(client, full_offer):

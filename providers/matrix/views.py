@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from frameworks.models import Framework, Phase
+from providers.filters import search_field_groups
 from providers.matrix.coverage import compute_matrix, matrix_as_json, summarise_gaps
 from providers.matrix.exports import XLSX_CONTENT_TYPE, export_filename, matrix_workbook
 from providers.selectors import Scope, allowed_params, offer_selection, search_url
@@ -19,6 +20,8 @@ from sociale_kaart.cache import get_or_compute, versioned_key
 from sociale_kaart.response_cache import cache_public_page
 
 MATRIX_PARAMS = allowed_params(Scope.MATRIX)
+# The search fields on the home page: what a referrer knows before anything else.
+HOME_SEARCH = ("q", "violence_type", "phase")
 
 
 @cache_public_page()
@@ -28,7 +31,10 @@ def home(request):
         summarise_gaps(compute_matrix(framework, phases=phases))
         for framework in Framework.objects.order_by("order")
     ]
-    return render(request, "matrix/home.html", {"summaries": summaries})
+    # A search from the first screen: text, violence type and phase, sent to the search page.
+    form = offer_selection(None).form
+    context = {"summaries": summaries, "search_fields": [form[name] for name in HOME_SEARCH]}
+    return render(request, "matrix/home.html", context)
 
 
 def _filtered_matrix(request, framework):
@@ -44,6 +50,8 @@ def matrix_page(request, slug):
     context = {
         "framework": framework,
         "filterset": filterset,
+        # Text and role first; the other filters fold away, so the matrix starts on screen.
+        "field_groups": search_field_groups(filterset.form),
         "matrix": matrix,
         "query": filterset.query_string,
     }

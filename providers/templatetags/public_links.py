@@ -1,9 +1,12 @@
-"""Links to web addresses that partners typed in: only http(s) addresses become links."""
+"""Links to web addresses that partners typed in: only http(s) addresses become links; and
+the contact of an offer (providers.public.offer_contact) for the templates."""
 
 from urllib.parse import urlsplit
 
 from django import template
 from django.utils.html import format_html
+
+from providers.public import offer_contact as contact_of
 
 register = template.Library()
 
@@ -28,3 +31,9 @@ def web_link(url: str):
     if url and is_web_address(url):
         return format_html('<a class="ams-link" href="{}">{}</a>', url, url)
     return url
+
+
+@register.simple_tag
+def offer_contact(offer):
+    """`{% offer_contact offer as contact %}`: how to reach the offer (providers.public)."""
+    return contact_of(offer)
