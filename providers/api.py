@@ -41,8 +41,25 @@ def offer_list(request):
             {"page": field_error(f"Er zijn {paginator.num_pages} pagina's.", "out_of_range")},
         )
     page = paginator.page(page_number)
-    contents = [offer_as_json(offer) for offer in page.object_list]
-    return JsonResponse(page_envelope(paginator, page, contents))
+    contents = []
+    for offer in page.object_list:
+        item = offer_as_json(offer)
+        item["unknown_facts"] = filterset.unknown_in(offer)
+        contents.append(item)
+    envelope = page_envelope(paginator, page, contents)
+    # Offers that might match: a filtered fact of theirs is unknown. `include_query` is the
+    # same query with them included (`include_unknown`).
+    envelope["unknown_facts"] = [
+        {
+            "filter": fact.name,
+            "label": fact.label,
+            "offers": fact.count,
+            "included": fact.included,
+            "include_query": filterset.include_unknown_query([fact.name]),
+        }
+        for fact in filterset.unknown_facts()
+    ]
+    return JsonResponse(envelope)
 
 
 @require_safe

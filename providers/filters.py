@@ -2,6 +2,16 @@
 
 Every value is a slug (or `ja`/`nee`, a number of weeks, a text); an unknown value is a form
 error, never a crash. The choices of all lists are read in one query (providers.choices).
+
+Several values of one filter mean "any of them" (`?phase=preventie&phase=signalering`);
+different filters must all hold.
+
+Unknown is not absent: partners may leave facts empty (working area, age groups, waiting
+time, ...). A filter on such a fact sees three kinds of offers: those that match, those that
+do not, and those whose fact is unknown. Each filter runs in one of three modes: STRICT
+(matches only, the default), LENIENT (matches or unknown: `include_unknown=<filter>`) and
+ONLY_UNKNOWN (to count the unknowns). `maybe()` is the selection with every such filter
+lenient: what might match if the unknown facts were filled in.
 """
 
 from dataclasses import dataclass
@@ -10,6 +20,7 @@ from functools import cached_property
 import django_filters
 from django import forms
 from django.core.validators import EMPTY_VALUES
+from django.db.models import Q
 from django.http import QueryDict
 
 from providers.choices import CHOICE_FILTERS, ReferenceChoices, load_reference_choices
@@ -27,6 +38,19 @@ MAIN_SEARCH_FILTERS = ("q", *CELL_FILTERS, "role", "sort")
 
 YES_NO = [("ja", "Ja"), ("nee", "Nee")]
 MAX_WAITING_WEEKS = 520
+MULTIPLE_HINT = (
+    "Meer dan één kiezen: houd Ctrl (Mac: Cmd) ingedrukt; op een telefoon tikt u ze aan."
+)
+# Rows a multiple choice shows before it scrolls.
+MULTIPLE_ROWS = 4
+
+STRICT, LENIENT, ONLY_UNKNOWN = "strict", "lenient", "only-unknown"
+# Filters on facts that partners may leave empty, with the condition "unknown" on an offer.
+YES_NO_FIELDS = {
+    "self_referral": "self_referral",
+    "experience_experts": "works_with_experience_experts",
+    "peer_group": "offers_peer_group",
+}
 # The maintained lists' filters (providers.lists) follow this filter in the form.
 LIST_FILTERS_AFTER = "role"
 
@@ -35,18 +59,58 @@ class WeeksFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
 
-def _choice(label, empty_label, method, field_name=None):
+def _multiple(label, method, field_name=None, help_text=MULTIPLE_HINT):
+    """A filter that takes one or more values (any of them matches)."""
+    return django_filters.MultipleChoiceFilter(
+        label=label,
+        method=method,
+        field_name=field_name,
+        help_text=help_text,
+        widget=forms.SelectMultiple(attrs={"size": MULTIPLE_ROWS}),
+    )
+
+
+def _yes_no(label, name):
     return django_filters.ChoiceFilter(
-        label=label, empty_label=empty_label, method=method, field_name=field_name
+        label=label,
+        choices=YES_NO,
+        empty_label="Maakt niet uit",
+        method="filter_yes_no",
+        field_name=name,
     )
 
 
 def _list_filters() -> dict:
-    """One choice filter per maintained list the search offers, in the registry's order."""
+    """One filter per maintained list the search offers, in the registry's order."""
     return {
-        entry.param: _choice(entry.label, entry.empty_label, "filter_list", field_name=entry.param)
+        entry.param: _multiple(entry.label, "filter_list", field_name=entry.param)
         for entry in SEARCH_LISTS
     }
+
+
+def unknown_condition(name: str) -> Q:
+    """The condition on an offer that its fact for filter `name` is unknown (left empty)."""
+    if name in YES_NO_FIELDS:
+        return Q(**{f"{YES_NO_FIELDS[name]}__isnull": True})
+    if name == "max_waiting_weeks":
+        return Q(waiting_weeks__isnull=True)
+    return Q(
+        pk__in=Offer.objects.filter(**{f"{search_list(name).field}__isnull": True}).values("pk")
+    )
+
+
+def unknown_fact_filters() -> tuple[str, ...]:
+    """The filters on facts that partners may leave empty, in form order."""
+    return (*(entry.param for entry in SEARCH_LISTS), *YES_NO_FIELDS, "max_waiting_weeks")
+
+
+def offer_fact_unknown(offer, name: str) -> bool:
+    """Whether `offer` left the fact of filter `name` empty (its lists prefetched)."""
+    if name in YES_NO_FIELDS:
+        return getattr(offer, YES_NO_FIELDS[name]) is None
+    if name == "max_waiting_weeks":
+        return offer.waiting_weeks is None
+    return not getattr(offer, search_list(name).field).all()
 
 
 class OfferFilterSet(django_filters.FilterSet):
@@ -56,36 +120,31 @@ class OfferFilterSet(django_filters.FilterSet):
         max_length=MAX_QUERY_LENGTH,
         help_text="Zoekt in de naam en omschrijving van het aanbod en van de organisatie.",
     )
-    framework = _choice("Analysekader", "Alle analysekaders", "filter_framework")
-    violence_type = _choice("Geweldsvorm", "Alle geweldsvormen", "filter_cell")
-    phase = _choice("Fase", "Alle fasen", "filter_cell")
-    role = django_filters.ChoiceFilter(
+    framework = _multiple("Analysekader", "filter_framework")
+    violence_type = _multiple("Geweldsvorm", "filter_cell")
+    phase = _multiple("Fase", "filter_cell")
+    role = django_filters.MultipleChoiceFilter(
         label="Rol van de organisatie",
-        field_name="organisation__role",
         choices=Organisation.Role.choices,
-        empty_label="Alle rollen",
+        method="filter_role",
+        help_text=MULTIPLE_HINT,
+        widget=forms.SelectMultiple(attrs={"size": len(Organisation.Role.choices)}),
     )
     # Here follow the maintained lists' filters: see `get_filters`.
-    self_referral = django_filters.ChoiceFilter(
-        label="Zelf aanmelden (zonder huisarts)",
-        choices=YES_NO,
-        empty_label="Maakt niet uit",
-        method="filter_yes_no",
-        field_name="self_referral",
-    )
-    experience_experts = django_filters.ChoiceFilter(
-        label="Werkt met ervaringsdeskundigen",
-        choices=YES_NO,
-        empty_label="Maakt niet uit",
-        method="filter_yes_no",
-        field_name="works_with_experience_experts",
-    )
+    self_referral = _yes_no("Zelf aanmelden (zonder huisarts)", "self_referral")
+    experience_experts = _yes_no("Werkt met ervaringsdeskundigen", "experience_experts")
+    peer_group = _yes_no("Biedt een lotgenotengroep", "peer_group")
     max_waiting_weeks = WeeksFilter(
         label="Wachttijd hoogstens (weken)",
-        field_name="waiting_weeks",
-        lookup_expr="lte",
+        method="filter_waiting",
         min_value=0,
         max_value=MAX_WAITING_WEEKS,
+    )
+    # The filters whose unknown facts count as possible matches (a link adds it; hidden).
+    include_unknown = django_filters.MultipleChoiceFilter(
+        label="Ook aanbod waarvan dit onbekend is",
+        method="keep",
+        widget=forms.MultipleHiddenInput,
     )
     sort = django_filters.ChoiceFilter(
         label="Sorteren op",
@@ -110,42 +169,96 @@ class OfferFilterSet(django_filters.FilterSet):
         return filters
 
     def __init__(
-        self, data=None, queryset=None, *, reference: ReferenceChoices | None = None, **kw
+        self,
+        data=None,
+        queryset=None,
+        *,
+        reference: ReferenceChoices | None = None,
+        modes: dict[str, str] | None = None,
+        **kw,
     ):
-        super().__init__(data, queryset=queryset, **kw)
+        super().__init__(_as_query_dict(data), queryset=queryset, **kw)
         self.reference = reference or load_reference_choices()
         for name in CHOICE_FILTERS:
             self.filters[name].extra["choices"] = self.reference.choices(name)
+        self.filters["include_unknown"].extra["choices"] = [
+            (name, name) for name in unknown_fact_filters()
+        ]
+        self._modes = modes
+
+    def variant(self, *, data=None, modes=None) -> "OfferFilterSet":
+        """The same selection (its filters, base queryset and choices) over other `data` or
+        in other `modes` (filter name -> STRICT, LENIENT or ONLY_UNKNOWN)."""
+        other = type(self)(
+            self.data if data is None else data,
+            queryset=self.queryset,
+            request=self.request,
+            reference=self.reference,
+            modes=modes,
+        )
+        for name in set(other.filters) - set(self.filters):
+            del other.filters[name]
+        return other
+
+    @cached_property
+    def modes(self) -> dict[str, str]:
+        """Each fact filter's mode: as given, else lenient where `include_unknown` names it."""
+        if self._modes is not None:
+            return self._modes
+        included = self.form.cleaned_data.get("include_unknown", []) if self.is_valid() else []
+        return {name: LENIENT for name in included}
+
+    def _fact(self, queryset, name: str, match: Q):
+        """Apply a filter on a fact that may be unknown, in the filter's mode."""
+        mode = self.modes.get(name, STRICT)
+        if mode == LENIENT:
+            return queryset.filter(match | unknown_condition(name))
+        if mode == ONLY_UNKNOWN:
+            return queryset.filter(unknown_condition(name))
+        return queryset.filter(match)
 
     # Filter methods -----------------------------------------------------------------------
 
     def filter_text(self, queryset, name, value):
         return search_text(queryset, value)
 
+    def _pks(self, kind: str, slugs) -> list:
+        return [self.reference.pk_for(kind, slug) for slug in slugs]
+
     def filter_framework(self, queryset, name, value):
-        framework = self.reference.pk_for("framework", value)
-        in_framework = Position.objects.filter(violence_type__framework=framework)
+        frameworks = self._pks("framework", value)
+        in_framework = Position.objects.filter(violence_type__framework__in=frameworks)
         return queryset.filter(pk__in=in_framework.values("offer_id"))
 
     def filter_cell(self, queryset, name, value):
-        """Violence type and phase together select one cell: the same position must hold both."""
+        """Violence types and phases together select cells: one position must hold one of the
+        violence types and one of the phases."""
         data = self.form.cleaned_data
         if name == "phase" and data.get("violence_type"):
             return queryset  # applied together with violence_type
         conditions = {}
         if data.get("violence_type"):
-            conditions["violence_type"] = self.reference.pk_for(
-                "violence_type", data["violence_type"]
-            )
+            conditions["violence_type__in"] = self._pks("violence_type", data["violence_type"])
         if data.get("phase"):
-            conditions["phase"] = self.reference.pk_for("phase", data["phase"])
+            conditions["phase__in"] = self._pks("phase", data["phase"])
         return queryset.filter(pk__in=Position.objects.filter(**conditions).values("offer_id"))
 
+    def filter_role(self, queryset, name, value):
+        return queryset.filter(organisation__role__in=value)
+
     def filter_list(self, queryset, name, value):
-        return queryset.filter(**{search_list(name).field: self.reference.pk_for(name, value)})
+        field = search_list(name).field
+        matching = Offer.objects.filter(**{f"{field}__in": self._pks(name, value)})
+        return self._fact(queryset, name, Q(pk__in=matching.values("pk")))
 
     def filter_yes_no(self, queryset, name, value):
-        return queryset.filter(**{name: value == "ja"})
+        return self._fact(queryset, name, Q(**{YES_NO_FIELDS[name]: value == "ja"}))
+
+    def filter_waiting(self, queryset, name, value):
+        return self._fact(queryset, name, Q(waiting_weeks__lte=value))
+
+    def keep(self, queryset, name, value):
+        return queryset  # read by `modes`
 
     def order_after_filtering(self, queryset, name, value):
         return queryset  # ordering needs every filter applied first; see filter_queryset
@@ -163,8 +276,55 @@ class OfferFilterSet(django_filters.FilterSet):
         """The organisations that the organisation-level filters (role) admit."""
         organisations = Organisation.objects.all()
         if self.is_valid() and self.form.cleaned_data.get("role"):
-            organisations = organisations.filter(role=self.form.cleaned_data["role"])
+            organisations = organisations.filter(role__in=self.form.cleaned_data["role"])
         return organisations
+
+    def active_fact_filters(self) -> list[str]:
+        """The filters with a value on facts that partners may leave empty."""
+        if not self.is_valid():
+            return []
+        data = self.form.cleaned_data
+        return [name for name in unknown_fact_filters() if data.get(name) not in EMPTY_VALUES]
+
+    def maybe(self) -> "OfferFilterSet | None":
+        """The selection with every fact filter lenient: the offers that match or might (their
+        fact unknown); None when no fact filter is active."""
+        active = self.active_fact_filters()
+        if not active:
+            return None
+        return self.variant(modes=dict.fromkeys(active, LENIENT))
+
+    def unknown_facts(self) -> list["UnknownFact"]:
+        """Per active fact filter: how many offers might match because that fact is unknown
+        (the other fact filters lenient too). One count query per active fact filter."""
+        active = self.active_fact_filters()
+        facts = []
+        for name in active:
+            modes = dict.fromkeys(active, LENIENT) | {name: ONLY_UNKNOWN}
+            count = self.variant(modes=modes).qs.count()
+            if count:
+                facts.append(
+                    UnknownFact(
+                        name=name,
+                        label=str(self.form.fields[name].label),
+                        count=count,
+                        included=self.modes.get(name) == LENIENT,
+                    )
+                )
+        return facts
+
+    def include_unknown_query(self, names) -> str:
+        """This query with the unknown facts of `names` included."""
+        query = self.as_query()
+        query.setlist("include_unknown", sorted(set(query.getlist("include_unknown")) | set(names)))
+        return query.urlencode()
+
+    def unknown_in(self, offer) -> list[str]:
+        """The names of the active fact filters whose fact `offer` left empty."""
+        return [name for name in self.active_fact_filters() if offer_fact_unknown(offer, name)]
+
+    def label(self, name: str) -> str:
+        return str(self.form.fields[name].label)
 
     def as_query(self, *, without=()) -> QueryDict:
         """The valid filter values as a query (slugs), leaving out the names in `without`."""
@@ -172,7 +332,11 @@ class OfferFilterSet(django_filters.FilterSet):
         if not self.is_valid():
             return query
         for name, value in self.form.cleaned_data.items():
-            if value not in (None, "") and name not in without:
+            if value in EMPTY_VALUES or name in without:
+                continue
+            if isinstance(value, list):
+                query.setlist(name, [str(item) for item in value])
+            else:
                 query[name] = str(value)
         return query
 
@@ -188,10 +352,14 @@ class OfferFilterSet(django_filters.FilterSet):
             return []
         chosen = []
         for name, value in self.form.cleaned_data.items():
-            if value in (None, ""):
+            if value in EMPTY_VALUES or name == "include_unknown":
                 continue
             field = self.form.fields[name]
-            shown = _choice_label(field.choices, value) if hasattr(field, "choices") else str(value)
+            values = value if isinstance(value, list) else [value]
+            if hasattr(field, "choices"):
+                shown = " of ".join(_choice_label(field.choices, item) for item in values)
+            else:
+                shown = str(value)
             chosen.append((name, str(field.label), shown))
         return chosen
 
@@ -209,6 +377,14 @@ class OfferFilterSet(django_filters.FilterSet):
                 shown = "1 week" if weeks == 1 else f"{weeks} weken"
             active.append((name, label, shown))
         return active
+
+
+@dataclass
+class UnknownFact:
+    name: str
+    label: str
+    count: int
+    included: bool
 
 
 @dataclass
@@ -247,13 +423,23 @@ def loosening_hints(filterset: OfferFilterSet) -> list[LooseningHint]:
     hints = []
     for name, label, shown in filterset.active_filters():
         query = filterset.as_query(without={name})
-        looser = type(filterset)(query, queryset=filterset.queryset, reference=filterset.reference)
+        looser = filterset.variant(data=query)
         hints.append(
             LooseningHint(
                 label=label, shown=shown, count=looser.qs.count(), url_query=query.urlencode()
             )
         )
     return hints
+
+
+def _as_query_dict(data):
+    """`data` as a QueryDict: a plain dict (from code or tests) may hold one value or a list."""
+    if data is None or isinstance(data, QueryDict):
+        return data
+    query = QueryDict(mutable=True)
+    for name, value in data.items():
+        query.setlist(name, [str(v) for v in value] if isinstance(value, list | tuple) else [value])
+    return query
 
 
 def _choice_label(choices, value) -> str:

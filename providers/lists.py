@@ -29,13 +29,12 @@ class MaintainedList:
     column: str
     #: Whether the public search, the search API and the matrix filter on it.
     searchable: bool = True
-    #: The search filter's label and the label of its "any" option (searchable lists only).
+    #: The search filter's label (searchable lists only).
     label: str = ""
-    empty_label: str = ""
 
     def __post_init__(self):
-        if self.searchable and not (self.label and self.empty_label):
-            raise ValueError(f"The search filter '{self.param}' needs a label and an empty label.")
+        if self.searchable and not self.label:
+            raise ValueError(f"The search filter '{self.param}' needs a label.")
 
     @property
     def model(self):
@@ -54,49 +53,43 @@ MAINTAINED_LISTS = (
         param="target_group",
         field="target_groups",
         label="Doelgroep",
-        empty_label="Alle doelgroepen",
         column="doelgroepen",
     ),
     MaintainedList(
         param="age_group",
         field="age_groups",
         label="Leeftijdsgroep",
-        empty_label="Alle leeftijden",
         column="leeftijdsgroepen",
     ),
     MaintainedList(
         param="legal_framework",
         field="legal_frameworks",
         label="Juridisch kader",
-        empty_label="Alle kaders",
         column="juridisch kader",
     ),
     MaintainedList(
         param="municipality",
         field="municipalities",
         label="Gemeente (werkgebied)",
-        empty_label="Alle gemeenten",
         column="werkgebied (gemeenten)",
     ),
     MaintainedList(
         param="method",
         field="methods",
         label="Methode",
-        empty_label="Alle methoden",
         column="methoden",
     ),
     MaintainedList(
         param="treatment_factor",
         field="treatment_factors",
         label="Bejegeningsfactor",
-        empty_label="Alle bejegeningsfactoren",
         column="bejegeningsfactoren",
     ),
     MaintainedList(
         param="funding",
         field="fundings",
+        label="Financiering",
         column="financiering",
-        searchable=False,
     ),
 )
 

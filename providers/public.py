@@ -177,4 +177,6 @@ def offer_as_json(offer: Offer) -> dict:
         "last_verified": _date(offer.last_verified),
         "verification_overdue": is_overdue(offer),
         "updated_at": offer.updated_at.isoformat(),
+        # In a search: the filters of the query whose fact this offer left empty.
+        "unknown_facts": [],
     }

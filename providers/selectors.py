@@ -46,7 +46,9 @@ def published_offers(detail: Detail = Detail.BARE):
     return offers.with_reference_lists() if detail == Detail.FULL else offers
 
 
-_LEFT_OUT = {Scope.SEARCH: (), Scope.MATRIX: CELL_FILTERS + ORDER_FILTERS}
+# A matrix spans the cells and has no order; it shows the offers whose facts are unknown
+# beside the matches in every cell, so it has no switch to include them.
+_LEFT_OUT = {Scope.SEARCH: (), Scope.MATRIX: (*CELL_FILTERS, *ORDER_FILTERS, "include_unknown")}
 
 
 def allowed_params(scope: Scope, *extra: str) -> frozenset[str]:
@@ -75,8 +77,14 @@ def offer_selection(
     return filterset
 
 
-def search_url(filterset: OfferFilterSet, *, phase: str, violence_type: str) -> str:
-    """The search for one matrix cell under a matrix selection's filters."""
-    cell = urlencode({"violence_type": violence_type, "phase": phase})
+def search_url(
+    filterset: OfferFilterSet, *, phase: str, violence_type: str, maybe: bool = False
+) -> str:
+    """The search for one matrix cell under a matrix selection's filters; with `maybe`, the
+    offers whose filtered facts are unknown included."""
+    cell = {"violence_type": violence_type, "phase": phase}
+    if maybe:
+        cell["include_unknown"] = filterset.active_fact_filters()
+    cell = urlencode(cell, doseq=True)
     query = f"{filterset.query_string}&{cell}" if filterset.query_string else cell
     return f"{reverse('providers:offer-search')}?{query}"

@@ -65,18 +65,28 @@ def _page(paginator: Paginator, raw: str | None):
 
 @cache_public_page(allowed_params=allowed_params(Scope.SEARCH, "page"))
 def offer_search(request):
-    filterset = offer_selection(request.GET, detail=Detail.LIST, request=request)
+    # In full: a result says which of its filtered facts are unknown.
+    filterset = offer_selection(request.GET, detail=Detail.FULL, request=request)
     context = {"filterset": filterset, "field_groups": search_field_groups(filterset.form)}
     if not filterset.is_valid():
         return render(request, "providers/offer_search.html", context, status=400)
     paginator = Paginator(filterset.qs, RESULTS_PER_PAGE)
     page, page_message = _page(paginator, request.GET.get("page"))
+    unknown_facts = filterset.unknown_facts()
+    for offer in page.object_list:
+        offer.unknown_facts = [
+            filterset.label(name).lower() for name in filterset.unknown_in(offer)
+        ]
     context.update(
         page=page,
         page_message=page_message,
         active_filters=filterset.active_filters(),
         hints=loosening_hints(filterset) if paginator.count == 0 else [],
         query=filterset.query_string,
+        unknown_facts=unknown_facts,
+        unknown_included=any(fact.included for fact in unknown_facts),
+        include_unknown_query=filterset.include_unknown_query(f.name for f in unknown_facts),
+        strict_query=filterset.as_query(without={"include_unknown"}).urlencode(),
     )
     return render(request, "providers/offer_search.html", context)
 

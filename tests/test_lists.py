@@ -36,7 +36,6 @@ def test_the_search_filters_are_the_searchable_lists_with_their_labels():
     for entry in MAINTAINED_LISTS:
         if entry.searchable:
             assert filters[entry.param].label == entry.label
-            assert filters[entry.param].extra["empty_label"] == entry.empty_label
         else:
             assert entry.param not in filters and entry.field not in filters
     names = list(filters)
@@ -52,7 +51,7 @@ def test_the_admin_and_the_spreadsheet_have_every_list():
         assert entry.column in columns
 
 
-def test_a_search_filter_needs_its_labels():
+def test_a_search_filter_needs_its_label():
     with pytest.raises(ValueError, match="label"):
         MaintainedList(param="x", field="x", column="x")
     MaintainedList(param="x", field="x", column="x", searchable=False)

@@ -16,6 +16,7 @@ ENVELOPE = {
     "last_page",
     "empty",
     "contents",
+    "unknown_facts",
 }
 
 

@@ -351,8 +351,10 @@ def test_less_used_filters_fold_away_and_the_fold_names_them(client, offers):
         "municipality",
         "method",
         "treatment_factor",
+        "funding",
         "self_referral",
         "experience_experts",
+        "peer_group",
         "max_waiting_weeks",
     ]
     assert summary.startswith("Meer filters doelgroep, leeftijdsgroep, juridisch kader,")

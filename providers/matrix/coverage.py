@@ -25,8 +25,11 @@ from sociale_kaart.cache import get_or_compute, versioned_key
 EMPTY = "empty"
 THIN = "thin"
 COVERED = "covered"
+# No organisation is known to match the filters, but some might: their offers left the
+# filtered fact empty. Never "empty": the data do not say there is no help.
+UNKNOWN = "unknown"
 
-STATUS_LABELS = {EMPTY: "leeg", THIN: "dun", COVERED: "gedekt"}
+STATUS_LABELS = {EMPTY: "leeg", THIN: "dun", COVERED: "gedekt", UNKNOWN: "onbekend"}
 # Cells are shaded by their count on a sequential scale of this many steps (0 = no organisation),
 # on the page and in the Excel matrix sheet; the count is always written out as well.
 SHADES = 6
@@ -35,9 +38,9 @@ SHADES = 6
 CELL_PREVIEW = 5
 
 
-def cell_status(count: int, thin_threshold: int) -> str:
+def cell_status(count: int, thin_threshold: int, unknown_count: int = 0) -> str:
     if count == 0:
-        return EMPTY
+        return UNKNOWN if unknown_count else EMPTY
     if count <= thin_threshold:
         return THIN
     return COVERED
@@ -75,10 +78,17 @@ class Cell:
     status: str
     confirmed_count: int = 0
     shade: int = 0
+    # Organisations that might be in the cell under the filters: their offer's filtered fact
+    # is unknown (only with a filter on such a fact).
+    unknown_organisations: list[OrganisationRef] = field(default_factory=list)
 
     @property
     def count(self) -> int:
         return len(self.organisations)
+
+    @property
+    def unknown_count(self) -> int:
+        return len(self.unknown_organisations)
 
     @property
     def unconfirmed(self) -> bool:
@@ -117,6 +127,8 @@ class Matrix:
     unpositioned_organisations: list[OrganisationRef] = field(default_factory=list)
     # Positioned only in another framework: not missing here, just working elsewhere.
     elsewhere_organisations: list[OrganisationRef] = field(default_factory=list)
+    # Per active filter on a fact partners may leave empty: how many offers left it empty.
+    unknown_facts: list = field(default_factory=list)
 
     @property
     def thin_threshold(self) -> int:
@@ -165,7 +177,16 @@ def compute_matrix(
     def compute():
         if selection is None:
             return _compute_matrix(framework, None, None, phases)
-        return _compute_matrix(framework, selection.qs, selection.organisations(), phases)
+        maybe = selection.maybe()
+        matrix = _compute_matrix(
+            framework,
+            selection.qs,
+            selection.organisations(),
+            phases,
+            maybe_offers=None if maybe is None else maybe.qs,
+        )
+        matrix.unknown_facts = selection.unknown_facts() if maybe is not None else []
+        return matrix
 
     return get_or_compute(key, compute)
 
@@ -209,7 +230,7 @@ def organisations_query(violence_type_ids: list[int], organisations=None):
     )
 
 
-def _compute_matrix(framework, offers, organisations, phases) -> Matrix:
+def _compute_matrix(framework, offers, organisations, phases, maybe_offers=None) -> Matrix:
     if phases is None:
         phases = list(Phase.objects.order_by("order"))
     violence_types = list(framework.violence_types.order_by("order"))
@@ -228,6 +249,13 @@ def _compute_matrix(framework, offers, organisations, phases) -> Matrix:
         by_phase[phase_id].add(organisation_id)
         by_violence_type[violence_type_id].add(organisation_id)
     highest = max((len(ids) for ids in by_cell.values()), default=0)
+    unknown_by_cell: dict[tuple[int, int], set[int]] = defaultdict(set)
+    if maybe_offers is not None:
+        for phase_id, violence_type_id, organisation_id, _ in cell_organisations_query(
+            violence_type_ids, maybe_offers
+        ):
+            if organisation_id not in by_cell.get((phase_id, violence_type_id), ()):
+                unknown_by_cell[(phase_id, violence_type_id)].add(organisation_id)
 
     refs: dict[int, OrganisationRef] = {}  # one shared object per organisation
     unpositioned_ids, elsewhere_ids = [], []
@@ -251,12 +279,16 @@ def _compute_matrix(framework, offers, organisations, phases) -> Matrix:
         for violence_type in violence_types:
             key = (phase.pk, violence_type.pk)
             organisations_in_cell = sorted_refs(by_cell.get(key, ()))
+            unknown = sorted_refs(unknown_by_cell.get(key, ()))
             cells.append(
                 Cell(
                     phase=phase,
                     violence_type=violence_type,
                     organisations=organisations_in_cell,
-                    status=cell_status(len(organisations_in_cell), framework.thin_threshold),
+                    status=cell_status(
+                        len(organisations_in_cell), framework.thin_threshold, len(unknown)
+                    ),
+                    unknown_organisations=unknown,
                     confirmed_count=len(confirmed_by_cell.get(key, ())),
                     shade=shade(len(organisations_in_cell), highest),
                 )
@@ -296,6 +328,8 @@ def matrix_as_json(matrix: Matrix) -> dict:
                 "status": cell.status,
                 "confirmed_count": cell.confirmed_count,
                 "unconfirmed": cell.unconfirmed,
+                "unknown_organisations": refs(cell.unknown_organisations),
+                "unknown_count": cell.unknown_count,
             }
             for cell in matrix.cells
         ],
@@ -304,6 +338,10 @@ def matrix_as_json(matrix: Matrix) -> dict:
         "total": matrix.total,
         "unpositioned_organisations": refs(matrix.unpositioned_organisations),
         "elsewhere_organisations": refs(matrix.elsewhere_organisations),
+        "unknown_facts": [
+            {"filter": fact.name, "label": fact.label, "offers": fact.count}
+            for fact in matrix.unknown_facts
+        ],
     }
 
 

@@ -28,6 +28,9 @@ def _item(url: str, name: str) -> str:
 
 
 @register.simple_tag
-def cell_search_url(filterset, cell):
-    """The search for a matrix cell under the page's filters (each cell links to it)."""
-    return search_url(filterset, phase=cell.phase.slug, violence_type=cell.violence_type.slug)
+def cell_search_url(filterset, cell, maybe=False):
+    """The search for a matrix cell under the page's filters (each cell links to it); with
+    `maybe`, including the offers whose filtered facts are unknown."""
+    return search_url(
+        filterset, phase=cell.phase.slug, violence_type=cell.violence_type.slug, maybe=maybe
+    )
