@@ -209,3 +209,16 @@ def test_the_form_offers_several_values_and_keeps_them(client, baseline):
     assert re.search(r'value="preventie"[^>]*selected', select.group(1))
     assert re.search(r'value="nazorg"[^>]*selected', select.group(1))
     assert "Gezocht op: fase Preventie of Nazorg" in text_of(response)
+
+
+def test_the_excel_matrix_marks_unknown_cells_and_counts_the_unknowns(client, baseline):
+    one_partner_fills_in_amstelveen()
+    response = client.get("/kaart/hgkm/export.xlsx", {"municipality": "amstelveen"})
+    assert response.status_code == 200
+    sheet = load_workbook(BytesIO(response.content))["Matrix HGKM"]
+    texts = [str(cell.value) for row in sheet.iter_rows() for cell in row if cell.value]
+    unknown_cells = [text for text in texts if text.startswith("ONBEKEND – 0 organisaties")]
+    assert unknown_cells and not any(t.startswith("LEEG") and "mogelijk" in t for t in texts)
+    assert all("Mogelijk (gegeven onbekend):" in text for text in unknown_cells)
+    without_area = Offer.objects.published().filter(municipalities__isnull=True).count()
+    assert any(text.startswith(f"{without_area} aanbiedingen hebben gemeente") for text in texts)

@@ -20,7 +20,16 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from frameworks.models import Framework, Phase
-from providers.matrix.coverage import COVERED, EMPTY, THIN, Cell, Matrix, compute_matrix
+from providers.matrix.coverage import (
+    COVERED,
+    EMPTY,
+    SHADES,
+    THIN,
+    UNKNOWN,
+    Cell,
+    Matrix,
+    compute_matrix,
+)
 from providers.models import Position
 from sociale_kaart.spreadsheets import insert_text_rows, set_cell
 
@@ -36,15 +45,25 @@ COUNTING_TEXT = (
     "geweldsvorm. Totalen tellen verschillende organisaties: een organisatie die in meerdere "
     "cellen staat, telt één keer."
 )
+CONFIRMATION_TEXT = (
+    "Per cel staat hoeveel organisaties hun gegevens in de afgelopen 12 maanden bevestigden; "
+    "'niet bevestigd': geen van hen."
+)
 NO_FILTERS = "geen filters"
 POSITIONS_TITLE = "Posities"
 POSITIONS_HEADER = ["Analysekader", "Fase", "Geweldsvorm", "Organisatie", "Aanbod"]
 
-MARKERS = {EMPTY: "LEEG", THIN: "DUN"}
+MARKERS = {EMPTY: "LEEG", THIN: "DUN", UNKNOWN: "ONBEKEND"}
+# The matrix cells shade with their count as on the page (static/css/site.css, .shade-N).
+SHADE_COLOURS = ("FFFFFF", "F0F6FC", "E1ECF8", "CFE1F3", "BCD5EF", "A9C9EA")
+assert len(SHADE_COLOURS) == SHADES
+SHADE_FILLS = [PatternFill("solid", fgColor=colour) for colour in SHADE_COLOURS]
+# The legend's status markers.
 FILLS = {
     EMPTY: PatternFill("solid", fgColor="F5C2C2"),
     THIN: PatternFill("solid", fgColor="FFE08A"),
     COVERED: PatternFill("solid", fgColor="CDE8C4"),
+    UNKNOWN: PatternFill("solid", fgColor="D9C8E8"),
 }
 HEADER_FILL = PatternFill("solid", fgColor="E6E6E6")
 BOLD = Font(bold=True)
@@ -181,11 +200,22 @@ def export_filename(frameworks: Sequence[Framework], day: date) -> str:
 
 
 def cell_text(cell: Cell) -> str:
-    """The text of a matrix cell: marker (LEEG/DUN) and count, then one name per line."""
+    """The text of a matrix cell: marker (LEEG/DUN/ONBEKEND) and count, one name per line,
+    whether the entries were confirmed, then the organisations that might match."""
     count = f"{cell.count} organisatie{'' if cell.count == 1 else 's'}"
+    if cell.unknown_count:
+        count += f", {cell.unknown_count} mogelijk"
     marker = MARKERS.get(cell.status)
-    first_line = f"{marker} – {count}" if marker else count
-    return "\n".join([first_line, *(organisation.name for organisation in cell.organisations)])
+    lines = [f"{marker} – {count}" if marker else count]
+    lines += [organisation.name for organisation in cell.organisations]
+    if cell.unconfirmed:
+        lines.append("(niet bevestigd)")
+    elif cell.count:
+        lines.append(f"({cell.confirmed_count} van {cell.count} bevestigd)")
+    if cell.unknown_organisations:
+        lines.append("Mogelijk (gegeven onbekend):")
+        lines += [organisation.name for organisation in cell.unknown_organisations]
+    return "\n".join(lines)
 
 
 def _sheet_title(prefix: str, framework: Framework, used: set[str]) -> str:
@@ -257,7 +287,7 @@ def _write_matrix_sheet(sheet, matrix: Matrix, export: MatrixExport) -> None:
             text = cell_text(cell)
             target = sheet.cell(row=row_number, column=column)
             set_cell(target, text)
-            target.fill, target.alignment, target.border = FILLS[cell.status], WRAP_TOP, GRID
+            target.fill, target.alignment, target.border = SHADE_FILLS[cell.shade], WRAP_TOP, GRID
             lines = max(lines, _estimated_lines(text, VIOLENCE_TYPE_COLUMN_WIDTH))
         total = sheet.cell(row=row_number, column=total_column, value=row.total)
         total.font, total.alignment, total.border = BOLD, CENTER, GRID
@@ -282,6 +312,12 @@ def _write_matrix_sheet(sheet, matrix: Matrix, export: MatrixExport) -> None:
         (EMPTY, "LEEG", "geen organisatie"),
         (THIN, "DUN", f"1 tot en met {threshold} organisatie{'' if threshold == 1 else 's'}"),
         (COVERED, "gedekt", f"meer dan {threshold} organisatie{'' if threshold == 1 else 's'}"),
+        (
+            UNKNOWN,
+            "ONBEKEND",
+            "geen organisatie past zeker; 'mogelijk': van hun aanbod is een gefilterd gegeven "
+            "onbekend",
+        ),
     ]
     for status, marker, meaning in legend:
         row_number += 1
@@ -290,18 +326,41 @@ def _write_matrix_sheet(sheet, matrix: Matrix, export: MatrixExport) -> None:
         marker_cell.fill, marker_cell.border = FILLS[status], GRID
         set_cell(sheet.cell(row=row_number, column=2), meaning)
     row_number += 1
+    set_cell(sheet.cell(row=row_number, column=1), "Kleur van een cel")
+    for step, fill in enumerate(SHADE_FILLS):
+        swatch = sheet.cell(row=row_number, column=2 + step)
+        set_cell(swatch, "geen" if step == 0 else ("meeste" if step == SHADES - 1 else ""))
+        swatch.fill, swatch.border = fill, GRID
+    row_number += 1
     set_cell(sheet.cell(row=row_number, column=1), COUNTING_TEXT)
+    row_number += 1
+    set_cell(sheet.cell(row=row_number, column=1), CONFIRMATION_TEXT)
+    for fact in matrix.unknown_facts:
+        row_number += 1
+        set_cell(
+            sheet.cell(row=row_number, column=1),
+            f"{fact.count} aanbieding{'' if fact.count == 1 else 'en'} "
+            f"{'heeft' if fact.count == 1 else 'hebben'} {fact.label.lower()} niet ingevuld; "
+            "zij tellen als 'mogelijk'.",
+        )
 
     row_number += 2
     heading = sheet.cell(row=row_number, column=1)
     if matrix.unpositioned_organisations:
-        set_cell(heading, "Nog niet gepositioneerd in dit analysekader:")
+        set_cell(heading, "Nog niet gepositioneerd (in geen enkel analysekader):")
         heading.font = BOLD
         for organisation in matrix.unpositioned_organisations:
             row_number += 1
             set_cell(sheet.cell(row=row_number, column=1), organisation.name)
     else:
-        set_cell(heading, "Alle organisaties hebben zich in dit analysekader gepositioneerd.")
+        set_cell(heading, "Alle organisaties hebben hun aanbod gepositioneerd.")
+    if matrix.elsewhere_organisations:
+        row_number += 2
+        names = ", ".join(organisation.name for organisation in matrix.elsewhere_organisations)
+        set_cell(
+            sheet.cell(row=row_number, column=1),
+            f"Alleen in een ander analysekader gepositioneerd: {names}.",
+        )
 
     sheet.column_dimensions["A"].width = PHASE_COLUMN_WIDTH
     for column in range(2, total_column):
