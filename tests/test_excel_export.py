@@ -1,19 +1,23 @@
-"""The matrix download: workbooks opened with openpyxl and checked against the coverage."""
+"""The matrix download, opened as the municipality opens it: the bytes of the HTTP response
+loaded with openpyxl. What each cell should say is worked out here from the 2023 figures in
+fixtures/ (the files the baseline is loaded from) and the frameworks' thresholds, never from
+the code that builds the workbook."""
 
+import csv
+import json
 import re
 import zipfile
+from collections import defaultdict
 from io import BytesIO
+from pathlib import Path
 
 import openpyxl
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from frameworks.models import Framework
-from providers.matrix.coverage import COVERED, EMPTY, THIN, compute_matrix
-from providers.matrix.exports import FILLS
-from providers.models import Offer, Position
-from providers.selectors import Scope, offer_selection
+from frameworks.models import Framework, Phase
 from tests.factories import OfferFactory, OrganisationFactory
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -25,8 +29,107 @@ SHEETS_BOTH = [
     "Posities",
     "Toelichting",
 ]
-COUNT_LINE = re.compile(r"^(?:(LEEG|DUN) – )?(\d+) organisaties?$")
 TIMESTAMP = re.compile(r"\d{2}-\d{2}-\d{4} \d{2}:\d{2}")
+POSITIONS_HEADER = ("Analysekader", "Fase", "Geweldsvorm", "Organisatie", "Aanbod")
+UNPOSITIONED_HEADING = "Nog niet gepositioneerd (in geen enkel analysekader):"
+
+# Colours as Excel reads them (ARGB), written out here so that a changed colour fails a test.
+# A matrix cell is shaded by its count on the page's scale (static/css/site.css, .shade-0 to
+# .shade-5): white for none, then light to dark blue up to the matrix's highest count.
+SCALE = ["00FFFFFF", "00F0F6FC", "00E1ECF8", "00CFE1F3", "00BCD5EF", "00A9C9EA"]
+# The legend's markers: red for empty, yellow for thin, green for covered, lilac for unknown.
+LEGEND = {"LEEG": "00F5C2C2", "DUN": "00FFE08A", "gedekt": "00CDE8C4", "ONBEKEND": "00D9C8E8"}
+FIXTURES = Path(settings.BASE_DIR) / "fixtures"
+FRAMEWORKS = ["hgkm", "seksueel-geweld"]
+
+
+# --- What the 2023 files say ---------------------------------------------------------------
+
+
+def _read_csv(name):
+    with (FIXTURES / name).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+REPORT_POSITIONS = _read_csv("report-2023-positions.csv")
+ROLES = {row["name"]: row["role"] for row in _read_csv("organisations.csv")}
+OFFER_FACTS = json.loads((FIXTURES / "baseline_facts.json").read_text(encoding="utf-8"))["offers"]
+
+
+def report_positions(role=None):
+    """(framework slug, phase, violence type, organisation) of every 2023 position, optionally
+    of organisations with that role in organisations.csv only."""
+    return [
+        (row["framework"], row["phase"], row["violence_type"], row["organisation"])
+        for row in REPORT_POSITIONS
+        if role is None or ROLES[row["organisation"]] == role
+    ]
+
+
+def unpositioned(role=None):
+    """Organisations in organisations.csv without a single 2023 position, sorted by name."""
+    positioned = {organisation for *_, organisation in report_positions()}
+    return sorted(
+        name
+        for name, own_role in ROLES.items()
+        if name not in positioned and (role is None or own_role == role)
+    )
+
+
+def only_elsewhere(slug, role=None):
+    """Organisations with 2023 positions, but none in framework `slug`, sorted by name."""
+    here = {o for framework, *_, o in report_positions(role) if framework == slug}
+    return sorted({o for framework, *_, o in report_positions(role) if framework != slug} - here)
+
+
+class Expected:
+    """One framework's matrix as the 2023 files give it: per cell the organisations, per phase,
+    per violence type and overall the number of distinct organisations, and each cell's
+    marker under `threshold` (empty: none; thin: 1 up to the threshold)."""
+
+    def __init__(self, framework, threshold, role=None):
+        self.framework = framework
+        self.phases = list(Phase.objects.order_by("order").values_list("name", flat=True))
+        self.violence_types = list(
+            framework.violence_types.order_by("order").values_list("name", flat=True)
+        )
+        cells, by_phase, by_type = defaultdict(set), defaultdict(set), defaultdict(set)
+        for slug, phase, violence_type, organisation in report_positions(role):
+            if slug == framework.slug:
+                cells[(phase, violence_type)].add(organisation)
+                by_phase[phase].add(organisation)
+                by_type[violence_type].add(organisation)
+        self.cells = {
+            (phase, violence_type): sorted(cells[(phase, violence_type)])
+            for phase in self.phases
+            for violence_type in self.violence_types
+        }
+        self.row_totals = {phase: len(by_phase[phase]) for phase in self.phases}
+        self.column_totals = [len(by_type[vt]) for vt in self.violence_types]
+        self.total = len(set().union(*by_phase.values()))
+        self.threshold = threshold
+
+    def marker(self, count):
+        if count == 0:
+            return "LEEG"
+        return "DUN" if count <= self.threshold else None
+
+    def text(self, names):
+        """The cell as the municipality reads it: marker and count, the names, and whether
+        the entries were confirmed. baseline_facts.json gives no offer a date of confirmation
+        (last_verified), so no 2023 entry counts as confirmed."""
+        count = f"{len(names)} organisatie{'' if len(names) == 1 else 's'}"
+        marker = self.marker(len(names))
+        lines = [f"{marker} – {count}" if marker else count, *names]
+        return "\n".join([*lines, "(niet bevestigd)"] if names else lines)
+
+
+def expected(slug, role=None):
+    framework = Framework.objects.get(slug=slug)
+    return Expected(framework, framework.thin_threshold, role)
+
+
+# --- Reading the workbook -----------------------------------------------------------------
 
 
 def download(client, url, params=None):
@@ -63,10 +166,10 @@ def grid(sheet):
     return columns, cells, row_totals, column_totals
 
 
-def parse_cell(text):
-    first, *names = text.split("\n")
-    marker, count = COUNT_LINE.match(first).groups()
-    return marker, int(count), names
+def marker_of(cell) -> str | None:
+    """LEEG, DUN or ONBEKEND from the first line of a matrix cell; None for a covered cell."""
+    match = re.match(r"^(LEEG|DUN|ONBEKEND) – ", cell.value)
+    return match.group(1) if match else None
 
 
 def notes(workbook):
@@ -74,38 +177,102 @@ def notes(workbook):
     return [(row[0].value, row[1].value) for row in sheet.iter_rows(min_row=2) if row[0].value]
 
 
-def assert_matches_coverage(sheet, matrix):
+def first_column(sheet):
+    return [row[0] for row in sheet.iter_rows(values_only=True)]
+
+
+def listed_as_unpositioned(sheet):
+    column = first_column(sheet)
+    if UNPOSITIONED_HEADING not in column:
+        return []
+    names = column[column.index(UNPOSITIONED_HEADING) + 1 :]
+    return names[: names.index(None)] if None in names else names
+
+
+def listed_as_only_elsewhere(sheet):
+    prefix = "Alleen in een ander analysekader gepositioneerd: "
+    lines = [line for line in first_column(sheet) if str(line).startswith(prefix)]
+    return lines[0].removeprefix(prefix).removesuffix(".").split(", ") if lines else []
+
+
+def assert_shaded_by_count(colours_by_count: dict[int, set[str]]):
+    """White for an empty cell, the lightest blue for one organisation, the darkest for the
+    highest count, the same colour for the same count and never lighter for a larger one."""
+    assert all(len(colours) == 1 for colours in colours_by_count.values()), colours_by_count
+    steps = {count: SCALE.index(colours.pop()) for count, colours in colours_by_count.items()}
+    if 0 in steps:
+        assert steps[0] == 0
+    if 1 in steps:
+        assert steps[1] == 1
+    assert steps[max(steps)] == len(SCALE) - 1 or max(steps) == 0
+    ordered = [steps[count] for count in sorted(steps)]
+    assert ordered == sorted(ordered), steps
+
+
+def assert_sheet_shows(sheet, want: Expected):
     columns, cells, row_totals, column_totals = grid(sheet)
-    assert columns[1:-1] == [vt.name for vt in matrix.violence_types]
-    assert len(cells) == len(matrix.cells)
-    for cell in matrix.cells:
-        written = cells[(cell.phase.name, cell.violence_type.name)]
-        marker, count, names = parse_cell(written.value)
-        assert names == [organisation.name for organisation in cell.organisations]
-        assert count == cell.count
-        assert marker == {EMPTY: "LEEG", THIN: "DUN", COVERED: None}[cell.status]
-        assert written.fill.fgColor.rgb == FILLS[cell.status].fgColor.rgb
+    assert columns[1:-1] == want.violence_types
+    assert list(cells) == list(want.cells), "phases as rows, violence types as columns"
+    colours = defaultdict(set)
+    for key, names in want.cells.items():
+        written = cells[key]
+        assert written.value == want.text(names), key
         assert written.alignment.wrap_text
-    assert row_totals == {row.phase.name: row.total for row in matrix.rows}
-    assert column_totals == [*matrix.violence_type_totals, matrix.total]
+        colours[len(names)].add(written.fill.fgColor.rgb)
+    assert_shaded_by_count(colours)
+    assert row_totals == want.row_totals
+    assert column_totals == [*want.column_totals, want.total]
 
 
-def test_both_matrices_match_the_coverage_cell_by_cell(client, baseline):
+def assert_counts_sheet_shows(sheet, want: Expected):
+    table = [list(row) for row in sheet.iter_rows(min_row=3, values_only=True)]
+    assert table[0] == ["Fase", *want.violence_types, "Totaal"]
+    assert table[1:] == [
+        *(
+            [phase, *(len(want.cells[(phase, vt)]) for vt in want.violence_types)]
+            + [want.row_totals[phase]]
+            for phase in want.phases
+        ),
+        ["Totaal", *want.column_totals, want.total],
+    ]
+
+
+# --- The matrices ------------------------------------------------------------------------
+
+
+def test_the_baseline_facts_confirm_no_entry():
+    """The expected cell texts rest on this: no 2023 offer carries a confirmation date."""
+    assert not any("last_verified" in facts for facts in OFFER_FACTS.values())
+
+
+def test_both_matrices_show_the_2023_figures_cell_by_cell(client, baseline):
     workbook = download(client, "/kaart/export.xlsx")
     assert workbook.sheetnames == SHEETS_BOTH
     assert all(len(title) <= 31 for title in workbook.sheetnames)
-    for framework in Framework.objects.order_by("order"):
-        matrix = compute_matrix(framework)
-        assert_matches_coverage(matrix_sheet_for(workbook, framework), matrix)
-        counts = workbook[
-            matrix_sheet_for(workbook, framework).title.replace("Matrix", "Aantallen")
-        ]
-        table = [list(row) for row in counts.iter_rows(min_row=3, values_only=True)]
-        assert table[0] == ["Fase", *(vt.name for vt in matrix.violence_types), "Totaal"]
-        assert table[1:] == [
-            *([row.phase.name, *(c.count for c in row.cells), row.total] for row in matrix.rows),
-            ["Totaal", *matrix.violence_type_totals, matrix.total],
-        ]
+    for slug, title in [("hgkm", "HGKM"), ("seksueel-geweld", "Seksueel geweld")]:
+        want = expected(slug)
+        assert matrix_sheet_for(workbook, want.framework).title == f"Matrix {title}"
+        assert_sheet_shows(workbook[f"Matrix {title}"], want)
+        assert_counts_sheet_shows(workbook[f"Aantallen {title}"], want)
+    assert sum(len(names) for names in expected("hgkm").cells.values()) + sum(
+        len(names) for names in expected("seksueel-geweld").cells.values()
+    ) == len(set(report_positions())), "every 2023 position is counted in one cell"
+
+
+def test_each_framework_is_marked_by_its_own_threshold(client, baseline):
+    Framework.objects.filter(slug="hgkm").update(thin_threshold=2)
+    Framework.objects.filter(slug="seksueel-geweld").update(thin_threshold=3)
+    workbook = download(client, "/kaart/export.xlsx")
+    hgkm = Expected(Framework.objects.get(slug="hgkm"), 2)
+    sexual_violence = Expected(Framework.objects.get(slug="seksueel-geweld"), 3)
+    assert_sheet_shows(workbook["Matrix HGKM"], hgkm)
+    assert_sheet_shows(workbook["Matrix Seksueel geweld"], sexual_violence)
+    # The 2023 figures hold cells of 3 organisations in both frameworks: thin in one, covered
+    # in the other, so the two thresholds are really told apart.
+    assert any(len(names) == 3 for names in hgkm.cells.values())
+    assert any(len(names) == 3 for names in sexual_violence.cells.values())
+    assert "Drempel dunne cel: 2." in workbook["Matrix HGKM"]["A2"].value
+    assert "Drempel dunne cel: 3." in workbook["Matrix Seksueel geweld"]["A2"].value
 
 
 def test_one_framework_download_holds_only_that_framework(client, baseline):
@@ -116,53 +283,66 @@ def test_one_framework_download_holds_only_that_framework(client, baseline):
         "Posities",
         "Toelichting",
     ]
-    matrix = compute_matrix(Framework.objects.get(slug="seksueel-geweld"))
-    assert_matches_coverage(workbook["Matrix Seksueel geweld"], matrix)
+    sheet = workbook["Matrix Seksueel geweld"]
+    assert_sheet_shows(sheet, expected("seksueel-geweld"))
     frameworks = {row[0] for row in workbook["Posities"].iter_rows(min_row=2, values_only=True)}
     assert frameworks == {"Seksueel geweld"}
-    unpositioned = [
-        row[0] for row in workbook["Matrix Seksueel geweld"].iter_rows(values_only=True)
-    ]
-    start = unpositioned.index("Nog niet gepositioneerd in dit analysekader:")
-    assert unpositioned[start + 1 :] == [o.name for o in matrix.unpositioned_organisations]
-    assert "De Waag" in unpositioned[start + 1 :]
+    assert listed_as_unpositioned(sheet) == unpositioned()
+    assert "De Waag" in unpositioned()
+    assert listed_as_only_elsewhere(sheet) == only_elsewhere("seksueel-geweld")
+    assert only_elsewhere("seksueel-geweld"), "some organisations work in HGKM only"
 
 
-def test_empty_and_thin_cells_have_distinct_fills_and_text_markers(client, db):
-    for index in range(3):
+def test_cells_say_empty_and_thin_in_text_and_are_shaded_by_count(client, db):
+    threshold = Framework.objects.get(slug="hgkm").thin_threshold
+    for index in range(threshold + 1):
         OfferFactory(cells=[("preventie", "kindermishandeling")], name=f"Breed {index}")
     OfferFactory(cells=[("nazorg", "ouderenmishandeling")], organisation__name="Alleen")
-    _, cells, _, _ = grid(download(client, "/kaart/hgkm/export.xlsx")["Matrix HGKM"])
+    sheet = download(client, "/kaart/hgkm/export.xlsx")["Matrix HGKM"]
+    _, cells, _, _ = grid(sheet)
     covered = cells[("Preventie", "Kindermishandeling")]
     thin = cells[("Nazorg", "Ouderenmishandeling")]
     empty = cells[("Signalering", "Ouderenmishandeling")]
-    assert parse_cell(covered.value)[:2] == (None, 3)
-    assert thin.value == "DUN – 1 organisatie\nAlleen"
+    assert covered.value.startswith(f"{threshold + 1} organisaties\n")
+    assert thin.value == "DUN – 1 organisatie\nAlleen\n(niet bevestigd)"
     assert empty.value == "LEEG – 0 organisaties"
-    fills = {cell.fill.fgColor.rgb for cell in (covered, thin, empty)}
-    assert len(fills) == 3
-    assert empty.fill.fgColor.rgb == FILLS[EMPTY].fgColor.rgb
-    assert thin.fill.fgColor.rgb == FILLS[THIN].fgColor.rgb
-    markers = [parse_cell(cell.value)[0] for cell in cells.values()]
-    assert markers.count("LEEG") == 6 * 6 - 2
+    # The fullest cell the darkest, one organisation the lightest blue, none white.
+    assert (covered.fill.fgColor.rgb, thin.fill.fgColor.rgb, empty.fill.fgColor.rgb) == (
+        SCALE[-1],
+        SCALE[1],
+        SCALE[0],
+    )
+    assert [marker_of(cell) for cell in cells.values()].count("LEEG") == 6 * 6 - 2
+    # The legend names the markers in their colours, then the scale of the cells.
+    rows = list(sheet.iter_rows())
+    legend = {row[0].value: row[0].fill.fgColor.rgb for row in rows if row[0].value in LEGEND}
+    assert legend == LEGEND
+    (scale_row,) = [row for row in rows if row[0].value == "Kleur van een cel"]
+    assert [cell.fill.fgColor.rgb for cell in scale_row[1 : 1 + len(SCALE)]] == SCALE
 
 
-def test_baseline_cells_are_marked_like_on_the_page(client, baseline):
+def test_baseline_cells_are_marked_and_shaded_like_on_the_page(client, baseline):
     workbook = download(client, "/kaart/export.xlsx")
-    by_marker = {}
-    for framework in Framework.objects.all():
-        _, cells, _, _ = grid(matrix_sheet_for(workbook, framework))
-        for cell in cells.values():
-            marker, _, _ = parse_cell(cell.value)
-            by_marker.setdefault(marker, set()).add(cell.fill.fgColor.rgb)
-    # The 2023 matrices have no empty cell, but thin ones in both frameworks.
-    assert by_marker == {
-        "DUN": {FILLS[THIN].fgColor.rgb},
-        None: {FILLS[COVERED].fgColor.rgb},
-    }
+    page_class = {"LEEG": "empty", "DUN": "thin", None: "covered"}
+    for slug in FRAMEWORKS:
+        want = expected(slug)
+        markers = [want.marker(len(names)) for names in want.cells.values()]
+        _, cells, _, _ = grid(matrix_sheet_for(workbook, want.framework))
+        assert [marker_of(cell) for cell in cells.values()] == markers
+        # The page lists its cells row by row, as the sheet does, with status and shade.
+        page = client.get(f"/kaart/{slug}/").content.decode()
+        on_page = re.findall(r'<td class="cell cell-(\w+) shade-(\d)[^"]*" data-phase=', page)
+        assert [status for status, _ in on_page] == [page_class[m] for m in markers]
+        assert [SCALE[int(step)] for _, step in on_page] == [
+            cell.fill.fgColor.rgb for cell in cells.values()
+        ]
+        # The 2023 figures have no empty cell in either framework, but thin ones in both.
+        assert "LEEG" not in markers and "DUN" in markers
     _, cells, _, _ = grid(workbook["Matrix HGKM"])
     elder_prevention = cells[("Preventie", "Ouderenmishandeling")].value
-    assert elder_prevention == "DUN – 2 organisaties\nTrias pedagogica\nVeilig Thuis"
+    assert (
+        elder_prevention == "DUN – 2 organisaties\nTrias pedagogica\nVeilig Thuis\n(niet bevestigd)"
+    )
 
 
 def test_matrix_sheet_is_ready_for_screen_and_print(client, baseline):
@@ -177,23 +357,39 @@ def test_matrix_sheet_is_ready_for_screen_and_print(client, baseline):
     assert sheet.row_dimensions[5].height > 15
 
 
+def positions_in_matrix_order(role=None):
+    """The rows the positions sheet should hold for the 2023 figures: framework, phase and
+    violence type in the order of the matrices, then organisation and offer by name. The
+    baseline gives each organisation one offer per framework, named after the framework."""
+    frameworks = {f.slug: f for f in Framework.objects.all()}
+    phase_order = dict(Phase.objects.values_list("name", "order"))
+    type_order = {
+        (vt.framework.slug, vt.name): vt.order
+        for framework in frameworks.values()
+        for vt in framework.violence_types.select_related("framework")
+    }
+    rows = [
+        (
+            (frameworks[slug].order, phase_order[phase], type_order[(slug, violence_type)]),
+            frameworks[slug].name,
+            phase,
+            violence_type,
+            organisation,
+            f"{frameworks[slug].name} (inventarisatie 2023)",
+        )
+        for slug, phase, violence_type, organisation in report_positions(role)
+    ]
+    return [tuple(row[1:]) for row in sorted(rows)]
+
+
 def test_positions_sheet_lists_every_published_position(client, baseline):
-    draft = OfferFactory(status=Offer.Status.DRAFT, cells=[("preventie", "kindermishandeling")])
+    draft = OfferFactory(status="concept", cells=[("preventie", "kindermishandeling")])
     rows = list(
         download(client, "/kaart/export.xlsx")["Posities"].iter_rows(min_row=1, values_only=True)
     )
-    assert rows[0] == ("Analysekader", "Fase", "Geweldsvorm", "Organisatie", "Aanbod")
-    expected = sorted(
-        Position.objects.filter(offer__status=Offer.Status.PUBLISHED).values_list(
-            "violence_type__framework__name",
-            "phase__name",
-            "violence_type__name",
-            "offer__organisation__name",
-            "offer__name",
-        )
-    )
-    assert len(rows) - 1 == 409
-    assert sorted(rows[1:]) == expected
+    assert rows[0] == POSITIONS_HEADER
+    assert len(rows) - 1 == len(REPORT_POSITIONS) == 409
+    assert sorted(rows[1:]) == sorted(positions_in_matrix_order())
     assert draft.name not in {row[4] for row in rows}
 
 
@@ -202,24 +398,7 @@ def test_positions_sheet_is_in_matrix_order_and_its_range_covers_every_row(clien
     rows = list(
         openpyxl.load_workbook(BytesIO(content))["Posities"].iter_rows(min_row=2, values_only=True)
     )
-    # Framework, phase and violence type as in the matrices; then organisation and offer.
-    positions = Position.objects.filter(offer__status=Offer.Status.PUBLISHED).select_related(
-        "phase", "violence_type__framework", "offer__organisation"
-    )
-    expected = [
-        (p.violence_type.framework.name, p.phase.name, p.violence_type.name, org, offer)
-        for p, org, offer in sorted(
-            ((p, p.offer.organisation.name, p.offer.name) for p in positions),
-            key=lambda item: (
-                item[0].violence_type.framework.order,
-                item[0].phase.order,
-                item[0].violence_type.order,
-                item[1],
-                item[2],
-            ),
-        )
-    ]
-    assert rows == expected
+    assert rows == positions_in_matrix_order()
     # The used range and the filter span all 409 rows, also for a reader that trusts the
     # sheet's stated dimension (openpyxl's read-only mode, as pandas uses it).
     sheet = openpyxl.load_workbook(BytesIO(content), read_only=True)["Posities"]
@@ -253,6 +432,7 @@ def test_positions_sheet_keeps_special_characters(client, db, name, shown):
 
 
 def test_notes_without_filters_state_date_thresholds_and_source(client, baseline):
+    Framework.objects.filter(slug="hgkm").update(thin_threshold=2)
     Framework.objects.filter(slug="seksueel-geweld").update(thin_threshold=3)
     lines = notes(download(client, "/kaart/export.xlsx"))
     labels = dict(lines)
@@ -268,24 +448,26 @@ def test_notes_without_filters_state_date_thresholds_and_source(client, baseline
 def test_filters_are_applied_and_listed_in_the_notes(client, baseline):
     workbook = download(client, "/kaart/export.xlsx", {"role": "aanbieder"})
     assert ("Filter", "Rol van de organisatie: Aanbieder") in notes(workbook)
-    filterset = offer_selection({"role": "aanbieder"}, scope=Scope.MATRIX)
-    assert filterset.is_valid()
-    for framework in Framework.objects.order_by("order"):
-        matrix = compute_matrix(framework, filterset)
-        sheet = matrix_sheet_for(workbook, framework)
-        assert_matches_coverage(sheet, matrix)
+    for slug in FRAMEWORKS:
+        # Only the organisations whose role in organisations.csv is "aanbieder".
+        want = expected(slug, role="aanbieder")
+        sheet = matrix_sheet_for(workbook, want.framework)
+        assert_sheet_shows(sheet, want)
         assert "Rol van de organisatie: Aanbieder" in sheet["A2"].value
-    organisations = {row[3] for row in workbook["Posities"].iter_rows(min_row=2, values_only=True)}
-    assert "Veilig Thuis" not in organisations
-    assert "Trias pedagogica" in organisations
+        assert listed_as_unpositioned(sheet) == unpositioned(role="aanbieder")
+        assert listed_as_only_elsewhere(sheet) == only_elsewhere(slug, role="aanbieder")
+        assert want.total < expected(slug).total, "the filter leaves organisations out"
+    rows = list(workbook["Posities"].iter_rows(min_row=2, values_only=True))
+    assert rows == positions_in_matrix_order(role="aanbieder")
+    assert ROLES["Veilig Thuis"] == "verwijzer"
+    assert "Veilig Thuis" not in {row[3] for row in rows}
+    assert "Trias pedagogica" in {row[3] for row in rows}
 
 
 def test_cell_filters_of_the_page_are_ignored_like_on_the_page(client, baseline):
     workbook = download(client, "/kaart/hgkm/export.xlsx", {"phase": "preventie"})
     assert ("Filters", "geen filters") in notes(workbook)
-    assert_matches_coverage(
-        workbook["Matrix HGKM"], compute_matrix(Framework.objects.get(slug="hgkm"))
-    )
+    assert_sheet_shows(workbook["Matrix HGKM"], expected("hgkm"))
 
 
 @pytest.mark.parametrize("url", ["/kaart/hgkm/export.xlsx", "/kaart/export.xlsx"])
