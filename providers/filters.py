@@ -59,15 +59,19 @@ class WeeksFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
 
-def _multiple(label, method, field_name=None, help_text=MULTIPLE_HINT):
-    """A filter that takes one or more values (any of them matches)."""
+def _multiple(label, method, field_name=None):
+    """A filter that takes one or more values (any of them matches). The forms say once how
+    to choose several (templates/includes/multiple_hint.html)."""
     return django_filters.MultipleChoiceFilter(
-        label=label,
-        method=method,
-        field_name=field_name,
-        help_text=help_text,
-        widget=forms.SelectMultiple(attrs={"size": MULTIPLE_ROWS}),
+        label=label, method=method, field_name=field_name, widget=forms.SelectMultiple
     )
+
+
+def _rows(choices) -> int:
+    """How many rows a multiple choice shows: its options (and group labels), at most
+    MULTIPLE_ROWS."""
+    count = sum(1 + len(c) if isinstance(c, list | tuple) else 1 for _, c in choices)
+    return min(count, MULTIPLE_ROWS)
 
 
 def _yes_no(label, name):
@@ -127,8 +131,7 @@ class OfferFilterSet(django_filters.FilterSet):
         label="Rol van de organisatie",
         choices=Organisation.Role.choices,
         method="filter_role",
-        help_text=MULTIPLE_HINT,
-        widget=forms.SelectMultiple(attrs={"size": len(Organisation.Role.choices)}),
+        widget=forms.SelectMultiple,
     )
     # Here follow the maintained lists' filters: see `get_filters`.
     self_referral = _yes_no("Zelf aanmelden (zonder huisarts)", "self_referral")
@@ -185,6 +188,14 @@ class OfferFilterSet(django_filters.FilterSet):
             (name, name) for name in unknown_fact_filters()
         ]
         self._modes = modes
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            for field in super().form.fields.values():
+                if type(field.widget) is forms.SelectMultiple:
+                    field.widget.attrs["size"] = _rows(field.choices)
+        return self._form
 
     def variant(self, *, data=None, modes=None) -> "OfferFilterSet":
         """The same selection (its filters, base queryset and choices) over other `data` or
