@@ -11,13 +11,13 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from providers import services
+from providers import history, services
 from providers.admin_scoping import ScopedAdminMixin, can_manage_all, organisations_for
 from providers.forms import InvitationForm, OfferAdminForm, OrganisationAdminForm
 from providers.imports import MunicipalityImportExportMixin
 from providers.invitations import can_invite, invite_partner
 from providers.lists import MAINTAINED_LISTS, OFFER_LIST_FIELDS
-from providers.models import Membership, Offer, Organisation, Position
+from providers.models import Membership, Offer, Organisation
 from providers.resources import OfferResource, OrganisationResource
 from providers.verification import VERIFICATION_MONTHS, is_overdue, overdue_filter
 from sociale_kaart.admin import DutchArticleAdminMixin, DutchHistoryAdminMixin
@@ -108,8 +108,9 @@ class OrganisationAdmin(
     inlines = [MembershipInline]
     change_form_template = "admin/providers/organisation/change_form.html"
 
-    # A partner keeps the public details; the rest is the municipality's.
-    partner_readonly_fields = ["role", "slug", "members", "source", "report_labels"]
+    # A partner keeps the public details, the contact details and the organisation's role
+    # (aanbieder, verwijzer, beide); the rest is the municipality's.
+    partner_readonly_fields = ["slug", "members", "source", "report_labels"]
 
     def save_model(self, request, obj, form, change):
         services.organisation_save(
@@ -190,6 +191,7 @@ class OfferAdmin(
     filter_horizontal = OFFER_LIST_FIELDS
     actions = ["mark_verified"]
     object_history_template = "admin/providers/offer/object_history.html"
+    object_history_form_template = "admin/providers/offer/object_history_form.html"
     fieldsets = [
         (
             None,
@@ -325,22 +327,15 @@ class OfferAdmin(
             expected_version=form.expected_version,
         )
 
-    def save_related(self, request, form, formsets, change):
-        # Not called when the municipality reverts a version (simple-history's view): a
-        # revert restores the offer's own fields; positions keep their own history.
-        super().save_related(request, form, formsets, change)
-        if "positions" in form.cleaned_data:
-            services.offer_set_positions(
-                offer=form.instance, user=request.user, cells=form.cleaned_data["positions"]
-            )
+    # The positions are saved by the form's save_m2m (providers/forms.py), also on a revert.
 
-    def history_extra_context(self, pk) -> dict:
-        position_history = (
-            Position.history.filter(offer_id=pk)
-            .select_related("history_user", "phase", "violence_type")
-            .order_by("-history_date")[:200]
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        # One entry per save: its fields, lists and positions (providers/history.py).
+        history.describe_saves(
+            historical_records,
+            helper_for=lambda record: self.get_historical_record_context_helper(request, record),
+            has_newer=historical_records.has_previous(),
         )
-        return {"position_history": position_history}
 
 
 @admin.register(Membership)

@@ -4,10 +4,13 @@ someone else's newer save, and the invitation of a partner user."""
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db import models
+from django.db.models import Exists, OuterRef
+from simple_history.models import to_historic
 
 from frameworks.grids import build_grids
-from providers import services
-from providers.models import OFFER_RECORD_FIELDS, Offer, Organisation
+from frameworks.models import Framework
+from providers import history, services
+from providers.models import OFFER_RECORD_FIELDS, Offer, Organisation, Position
 from sociale_kaart.parsing import whole_number
 
 
@@ -18,7 +21,11 @@ def cell_label(phase, violence_type) -> str:
 class PositionGridWidget(forms.CheckboxSelectMultiple):
     """Checkboxes laid out as one table per framework: phases as rows, violence types as
     columns. Every checkbox carries a label ("Preventie – Kindermishandeling") for screen
-    readers; the table headers give sighted users the same reading."""
+    readers; the table headers give sighted users the same reading.
+
+    `frameworks_in_use` (framework ids; empty: none known) are shown open; the grid of any
+    other framework is folded under "Ook positioneren in ...", open once a cell of it is
+    checked. Each table scrolls sideways in its own region on a narrow screen."""
 
     template_name = "admin/providers/widgets/position_grid.html"
 
@@ -28,19 +35,24 @@ class PositionGridWidget(forms.CheckboxSelectMultiple):
     def __init__(self, attrs=None, grids=()):
         super().__init__(attrs)
         self.grids = list(grids)
+        self.frameworks_in_use: set[int] = set()
 
     def __deepcopy__(self, memo):
         copy = super().__deepcopy__(memo)
         copy.grids = self.grids
+        copy.frameworks_in_use = self.frameworks_in_use
         return copy
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         checked = {str(v) for v in value or ()}
         base_id = context["widget"]["attrs"].get("id") or f"id_{name}"
-        context["grids"] = [
+        grids = [
             {
                 "framework": grid.framework,
+                "folded": bool(self.frameworks_in_use)
+                and grid.framework.pk not in self.frameworks_in_use,
+                "open": any(cell.key in checked for row in grid.rows for cell in row.cells),
                 "violence_types": grid.violence_types,
                 "rows": [
                     {
@@ -60,6 +72,8 @@ class PositionGridWidget(forms.CheckboxSelectMultiple):
             }
             for grid in self.grids
         ]
+        # The frameworks in use first, in their own order; the folded ones after them.
+        context["grids"] = sorted(grids, key=lambda grid: grid["folded"])
         context["disabled"] = bool(context["widget"]["attrs"].get("disabled"))
         return context
 
@@ -135,6 +149,15 @@ class VersionedModelForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if not self.instance._state.adding:
             self.initial["loaded_version"] = self.instance.version
+            if to_historic(self.instance) is not None:
+                # A version from the history, to view or revert: its records keep no version
+                # number, and a revert replaces what is saved now.
+                self.initial["loaded_version"] = (
+                    type(self.instance)
+                    ._default_manager.filter(pk=self.instance.pk)
+                    .values_list("version", flat=True)
+                    .first()
+                )
 
     @property
     def expected_version(self) -> int | None:
@@ -223,9 +246,45 @@ class OfferAdminForm(VersionedModelForm):
         super().__init__(*args, **kwargs)
         field = self.fields["positions"]
         field.set_grids(build_grids(set()))
-        if self.instance.pk:
+        field.widget.frameworks_in_use = self.frameworks_in_use()
+        #: What the version had, when the form shows one from the history (to view or
+        #: revert it): its positions and lists fill the form, so that a revert restores them.
+        self.version_state = None
+        version = to_historic(self.instance)
+        if version is not None:
+            self.version_state = history.version_state(version)
+            self.initial["positions"] = field.keys_for(self.version_state.positions)
+            for name, ids in (self.version_state.lists or {}).items():
+                if name in self.fields:
+                    self.initial[name] = ids
+        elif self.instance.pk:
             held = self.instance.positions.values_list("phase_id", "violence_type_id")
             self.initial.setdefault("positions", field.keys_for(held))
+
+    def frameworks_in_use(self) -> set[int]:
+        """The frameworks in which the offer's organisation has positions (any of its offers);
+        for a new offer those of the organisations to choose from. One query."""
+        if self.instance.organisation_id:
+            organisations = [self.instance.organisation_id]
+        elif "organisation" in self.fields:
+            organisations = self.fields["organisation"].queryset.values("pk")
+        else:
+            return set()
+        used = Position.objects.filter(
+            violence_type__framework=OuterRef("pk"), offer__organisation__in=organisations
+        )
+        return set(Framework.objects.filter(Exists(used)).values_list("pk", flat=True))
+
+    def _save_m2m(self):
+        # The positions are saved with the lists, after the offer itself: by the change form
+        # and by a revert (simple-history's view calls only `save_m2m`) alike.
+        super()._save_m2m()
+        if "positions" in self.cleaned_data:
+            services.offer_set_positions(
+                offer=self.instance,
+                user=getattr(self.instance, "_history_user", None),
+                cells=self.cleaned_data["positions"],
+            )
 
 
 class InvitationForm(forms.Form):

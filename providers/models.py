@@ -90,7 +90,14 @@ class Organisation(models.Model):
 
     name = models.CharField("naam", max_length=200, unique=True)
     slug = models.SlugField("slug", max_length=200, unique=True)
-    role = models.CharField("rol", max_length=20, choices=Role.choices, db_index=True)
+    role = models.CharField(
+        "rol",
+        max_length=20,
+        choices=Role.choices,
+        db_index=True,
+        help_text="Aanbieder: biedt zelf hulp aan plegers. Verwijzer: verwijst plegers naar "
+        "hulp. Aanbieder en verwijzer: doet allebei.",
+    )
     description = models.TextField("omschrijving", blank=True)
     website = models.URLField("website", blank=True)
     phone = models.CharField("telefoon", max_length=50, blank=True)
@@ -139,6 +146,17 @@ class Organisation(models.Model):
     @property
     def labels(self) -> list[str]:
         return [label.strip() for label in self.report_labels.split(",") if label.strip()]
+
+
+class OfferListsRecord(models.Model):
+    """What an offer's historical records add: its maintained lists as they stood after that
+    save (providers/history.py records them; None where they were not recorded, as by bulk
+    writes)."""
+
+    history_lists = models.JSONField("lijsten", null=True, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
 
 
 class OfferQuerySet(VersionedQuerySet):
@@ -258,7 +276,7 @@ class Offer(models.Model):
     updated_at = models.DateTimeField("gewijzigd op", auto_now=True)
 
     objects = OfferQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["version"])
+    history = HistoricalRecords(excluded_fields=["version"], bases=[OfferListsRecord])
 
     class Meta:
         ordering = ["organisation__name", "name"]

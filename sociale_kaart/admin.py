@@ -23,7 +23,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 # Model names (verbose_name) that take "het" in Dutch.
 NEUTER_NAMES = frozenset({"aanbod", "analysekader", "juridisch kader", "lidmaatschap"})
 
-EMPTY_VALUE = "–"
+EMPTY_VALUE = "leeg"
 
 
 def with_article(message, verbose_name: str):

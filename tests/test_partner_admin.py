@@ -1,6 +1,7 @@
 """A partner keeps their own offer up to date in the admin; the municipality can do it all."""
 
 import datetime
+import html
 import re
 
 import pytest
@@ -17,6 +18,7 @@ from tests.partner_admin_support import (
     offer_post_data,
     organisation_post_data,
     position_keys,
+    saved_version,
 )
 
 world = pytest.fixture(build_world, name="world")
@@ -27,6 +29,12 @@ ORGANISATIONS = "/beheer/providers/organisation/"
 
 def checked_cells(content: str) -> set[str]:
     return set(re.findall(r'name="positions" value="([^"]+)"[^>]*\bchecked\b', content))
+
+
+def page_text(content: str) -> str:
+    """The text of a page as a reader sees it: no tags, entities resolved, spaces collapsed."""
+    text = html.unescape(re.sub(r"<[^>]+>", " ", content)).replace("\xa0", " ")
+    return re.sub(r"\s+", " ", text)
 
 
 def matrix_cell(client, phase, violence_type):
@@ -170,12 +178,15 @@ def test_a_partner_adds_an_offer_for_their_own_organisation(client, world):
     assert offer.history.get().history_user == world.partner
 
 
-def test_a_partner_edits_public_details_of_their_organisation_but_not_role_or_slug(client, world):
+def test_a_partner_corrects_role_and_contact_of_their_organisation_but_not_the_rest(client, world):
     client.force_login(world.partner)
     form = client.get(f"{ORGANISATIONS}{world.org_a.pk}/change/").content.decode()
-    assert 'name="description"' in form
-    assert 'name="role"' not in form and 'name="slug"' not in form
-    assert 'name="members"' not in form
+    for editable in ["description", "role", "phone", "email", "website"]:
+        assert f'name="{editable}"' in form
+    # The role's choices are explained beside it.
+    assert "Verwijzer: verwijst plegers naar hulp." in form
+    for protected in ["slug", "members", "source", "report_labels"]:
+        assert f'name="{protected}"' not in form
     assert "memberships-TOTAL_FORMS" not in form  # no memberships inline
     assert "Gebruiker uitnodigen" not in form
 
@@ -184,17 +195,59 @@ def test_a_partner_edits_public_details_of_their_organisation_but_not_role_or_sl
         organisation_post_data(
             world.org_a,
             description="Wij helpen plegers in Amstelveen.",
-            role=Organisation.Role.REFERRER,
+            role=Organisation.Role.BOTH,
+            phone="020 555 12 34",
+            email="info@alfa.example",
+            website="alfa.example",
+            # Protected fields: the posted values are ignored.
             slug="gekaapt",
             members=[world.org_b.pk],
+            source="demo",
+            report_labels="Gekaapt",
         ),
     )
     assert response.status_code == 302
     world.org_a.refresh_from_db()
     assert world.org_a.description == "Wij helpen plegers in Amstelveen."
-    assert world.org_a.role == Organisation.Role.PROVIDER
+    assert world.org_a.role == Organisation.Role.BOTH
+    assert (world.org_a.phone, world.org_a.email, world.org_a.website) == (
+        "020 555 12 34",
+        "info@alfa.example",
+        "https://alfa.example",
+    )
     assert world.org_a.slug == "alfa-hulp"
+    assert world.org_a.source == "partner" and world.org_a.report_labels == ""
     assert not world.org_a.members.exists()
+
+    # The organisation's history says who changed what, as the form names it.
+    latest = Organisation.history.filter(id=world.org_a.pk).latest("history_date")
+    assert latest.history_user == world.partner
+    history = client.get(f"{ORGANISATIONS}{world.org_a.pk}/history/").content.decode()
+    text = page_text(history)
+    assert "Rol: Aanbieder → Aanbieder en verwijzer" in text
+    assert "Telefoon: leeg → 020 555 12 34" in text
+    assert "E-mail: leeg → info@alfa.example" in text
+    assert "Website: leeg → https://alfa.example" in text
+    assert "partner-alfa" in text
+
+
+def test_the_municipality_reverts_a_partners_role_change_from_the_version_page(client, world):
+    version = Organisation.history.filter(id=world.org_a.pk).latest("history_date").history_id
+    client.force_login(world.partner)
+    client.post(
+        f"{ORGANISATIONS}{world.org_a.pk}/change/",
+        organisation_post_data(world.org_a, role=Organisation.Role.REFERRER),
+    )
+    client.force_login(world.municipal)
+    url = f"{ORGANISATIONS}{world.org_a.pk}/history/{version}/"
+    form = client.get(url).context["adminform"].form
+    # The page carries the version saved now (a historical record keeps none of its own).
+    assert form["loaded_version"].value() == saved_version(world.org_a)
+    data = {name: form[name].value() or "" for name in form.fields if name != "members"}
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    world.org_a.refresh_from_db()
+    assert world.org_a.role == Organisation.Role.PROVIDER
 
 
 def test_a_partner_with_two_organisations_manages_both_and_nothing_else(client, world):

@@ -137,6 +137,14 @@ CASES = {
         lambda w: organisation_post_data(w.org_b, description="Gekaapt"),
         NOT_FOUND,
     ),
+    "B organisation role and contact post": (
+        "post",
+        lambda w: f"{ORGANISATIONS}{w.org_b.pk}/change/",
+        lambda w: organisation_post_data(
+            w.org_b, role="verwijzer", phone="020 000 00 00", email="kaper@example.org"
+        ),
+        NOT_FOUND,
+    ),
     "B organisation delete": (
         "get",
         lambda w: f"{ORGANISATIONS}{w.org_b.pk}/delete/",
