@@ -13,6 +13,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from providers import history, services
 from providers.admin_scoping import ScopedAdminMixin, can_manage_all, organisations_for
+from providers.admin_start_page import OrganisationStartPageMixin
 from providers.forms import InvitationForm, OfferAdminForm, OrganisationAdminForm
 from providers.imports import MunicipalityImportExportMixin
 from providers.invitations import can_invite, invite_partner
@@ -95,7 +96,11 @@ HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
 @admin.register(Organisation)
 class OrganisationAdmin(
-    MunicipalityImportExportMixin, ScopedAdminMixin, DutchHistoryAdminMixin, SimpleHistoryAdmin
+    OrganisationStartPageMixin,
+    MunicipalityImportExportMixin,
+    ScopedAdminMixin,
+    DutchHistoryAdminMixin,
+    SimpleHistoryAdmin,
 ):
     resource_classes = [OrganisationResource]
     form = OrganisationAdminForm

@@ -420,3 +420,30 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.organisation}"
+
+
+class VerificationReminder(models.Model):
+    """A reminder e-mailed to an organisation's accounts to confirm its offers
+    (`manage.py send_verification_reminders`). Recorded only once the mail has gone out, so
+    that a failed mail is tried again on the next run."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="verification_reminders",
+        verbose_name="organisatie",
+    )
+    sent_at = models.DateTimeField("verzonden op")
+    recipient_count = models.PositiveSmallIntegerField("aantal ontvangers")
+    offer_count = models.PositiveIntegerField("aantal niet bevestigde aanbiedingen")
+
+    class Meta:
+        ordering = ["-sent_at"]
+        verbose_name = "herinnering"
+        verbose_name_plural = "herinneringen"
+        indexes = [
+            models.Index(fields=["organisation", "sent_at"], name="reminder_org_sent_at_idx")
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} – {self.sent_at:%d-%m-%Y}"

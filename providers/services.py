@@ -133,8 +133,13 @@ def offer_set_positions(*, offer: Offer, user, cells: set[tuple[int, int]]) -> t
     return len(added), len(removed)
 
 
-def offers_mark_verified(*, offers, user) -> int:
-    """Record that `user` confirmed today that the data of `offers` are correct."""
+VERIFIED_REASON = "Gegevens gecontroleerd"
+CONFIRMED_REASON = "Gegevens bevestigd op de startpagina"
+
+
+def offers_mark_verified(*, offers, user, reason: str = VERIFIED_REASON) -> int:
+    """Record that `user` confirmed today that the data of `offers` are correct; each offer
+    gets a history entry with `reason` as its change reason."""
     today = timezone.localdate()
     with transaction.atomic():
         pks = list(offers.values_list("pk", flat=True))
@@ -143,5 +148,15 @@ def offers_mark_verified(*, offers, user) -> int:
         Offer.objects.filter(pk__in=pks).update(version=F("version") + 1)
         for offer in offers:
             offer.last_verified = today
-        bulk_update_with_history(offers, Offer, ["last_verified"], default_user=user)
+        bulk_update_with_history(
+            offers, Offer, ["last_verified"], default_user=user, default_change_reason=reason
+        )
     return len(offers)
+
+
+def organisation_confirm_offers(*, organisation: Organisation, user) -> int:
+    """`user` confirms that all offers of `organisation` are still correct (the start page's
+    "Gegevens zijn nog juist"): all of them get today's date, in one transaction."""
+    return offers_mark_verified(
+        offers=Offer.objects.filter(organisation=organisation), user=user, reason=CONFIRMED_REASON
+    )

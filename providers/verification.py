@@ -11,10 +11,13 @@ from django.utils import timezone
 VERIFICATION_MONTHS = 12
 
 
-def verification_cutoff(today: datetime.date | None = None) -> datetime.date:
-    """Entries last verified before this date were not verified in the past 12 months."""
+def verification_cutoff(
+    today: datetime.date | None = None, months: int = VERIFICATION_MONTHS
+) -> datetime.date:
+    """Entries last verified before this date were not verified in the past `months` months
+    (12 unless told; the reminders use their own period)."""
     today = today or timezone.localdate()
-    year, month = divmod(today.month - 1 - VERIFICATION_MONTHS, 12)
+    year, month = divmod(today.month - 1 - months, 12)
     year, month = today.year + year, month + 1
     for day in (today.day, 30, 29, 28):
         try:
@@ -24,8 +27,9 @@ def verification_cutoff(today: datetime.date | None = None) -> datetime.date:
     raise AssertionError("unreachable")
 
 
-def overdue_filter(today: datetime.date | None = None) -> Q:
-    return Q(last_verified__isnull=True) | Q(last_verified__lt=verification_cutoff(today))
+def overdue_filter(today: datetime.date | None = None, months: int = VERIFICATION_MONTHS) -> Q:
+    cutoff = verification_cutoff(today, months)
+    return Q(last_verified__isnull=True) | Q(last_verified__lt=cutoff)
 
 
 def is_overdue(offer, today: datetime.date | None = None) -> bool:

@@ -181,6 +181,9 @@ STORAGES = {
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "sociale-kaart@localhost")
+# The site's own address, for links in mail sent outside a request (the verification
+# reminders of `manage.py send_verification_reminders`), e.g. "https://kaart.example.nl".
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # --- Logging -------------------------------------------------------------------
 # One key=value line per event on stdout (see sociale_kaart/logs.py). Requests are logged by

@@ -498,7 +498,9 @@ PAGE_BUDGETS = {
     ),
     "offer changelist search": (lambda offer: f"{OFFERS}?q=Budget", 10),
     "organisation changelist": (lambda offer: ORGANISATIONS, 10),
-    "start page": (lambda offer: "/beheer/", 10),
+    # The municipality's start page also reads completeness, logins, reminders and the
+    # grouped history (tests/test_start_page.py).
+    "start page": (lambda offer: "/beheer/", 18),
     "offer change form": (lambda offer: f"{OFFERS}{offer.pk}/change/", 30),
     "offer add form": (lambda offer: f"{OFFERS}add/", 30),
     "offer history": (lambda offer: f"{OFFERS}{offer.pk}/history/", 14),
