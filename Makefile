@@ -54,8 +54,11 @@ deploycheck: install assets
 	SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
+# The suite on as many workers as the machine has cores (2 on ours); PYTEST_WORKERS=0 runs it
+# in one process. `pytest -m "not browser"` runs the fast part alone.
+PYTEST_WORKERS ?= auto
 test: lint assets deploycheck
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS)
 
 # Benchmark at baseline and national size, written to docs/benchmark.md (see there). Runs on
 # SQLite, and also on PostgreSQL when DATABASE_URL points to a database named *bench*.

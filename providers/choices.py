@@ -12,6 +12,7 @@ from django.db.models import CharField, F, IntegerField, Value
 
 from frameworks.models import Framework, Phase, ViolenceType
 from providers.lists import SEARCH_LISTS
+from sociale_kaart.cache import get_or_compute, versioned_key
 
 # Filter name -> the model whose rows are its choices: the frameworks and phases of the matrix;
 # the maintained lists follow from the registry (`_list_models`).
@@ -63,7 +64,12 @@ def _rows(queryset, kind, group_name=None, group_order=None):
 
 
 def load_reference_choices() -> ReferenceChoices:
-    """Every list the offer filters offer, in their maintained order; one query."""
+    """Every list the offer filters offer, in their maintained order: one query, cached under
+    the data version (every page with a filter form asks for them)."""
+    return get_or_compute(versioned_key("reference-choices"), _load_reference_choices)
+
+
+def _load_reference_choices() -> ReferenceChoices:
     parts = [_rows(model.objects.all(), kind) for kind, model in _list_models().items()]
     parts.append(
         _rows(

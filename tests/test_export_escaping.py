@@ -105,9 +105,10 @@ def test_hostile_names_are_plain_text_in_the_matrix_workbook(client, hostile):
     (matrix_cell,) = [
         cell for cell in cells_with(workbook["Matrix HGKM"], SCRIPT) if cell.value.count("\n")
     ]
-    first_line, *names = matrix_cell.value.split("\n")
+    first_line, *names, confirmation = matrix_cell.value.split("\n")
     assert first_line == "DUN – 2 organisaties"
     assert sorted(names) == sorted(HOSTILE)
+    assert confirmation == "(niet bevestigd)"
     assert matrix_cell.data_type == "s"
 
     positions = list(workbook["Posities"].iter_rows(min_row=2))
