@@ -309,10 +309,6 @@ class Offer(models.Model):
                 {"maximum_age": "De maximumleeftijd mag niet lager zijn dan de minimumleeftijd."}
             )
 
-    @property
-    def is_public(self) -> bool:
-        return self.status == self.Status.PUBLISHED
-
 
 def published_condition(through: str = "") -> models.Q:
     """The one definition of a published offer: the condition on an offer, or on the offer
