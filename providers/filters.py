@@ -38,14 +38,11 @@ MAIN_SEARCH_FILTERS = ("q", *CELL_FILTERS, "role", "sort")
 
 YES_NO = [("ja", "Ja"), ("nee", "Nee")]
 MAX_WAITING_WEEKS = 520
-MULTIPLE_HINT = (
-    "Meer dan één kiezen: houd Ctrl (Mac: Cmd) ingedrukt; op een telefoon tikt u ze aan."
-)
-# Rows a multiple choice shows before it scrolls.
+# Rows a multiple choice shows at most before it scrolls (fewer when it has fewer options).
 MULTIPLE_ROWS = 4
 
 STRICT, LENIENT, ONLY_UNKNOWN = "strict", "lenient", "only-unknown"
-# Filters on facts that partners may leave empty, with the condition "unknown" on an offer.
+# The yes/no filters on facts that partners may leave empty, and the offer field each reads.
 YES_NO_FIELDS = {
     "self_referral": "self_referral",
     "experience_experts": "works_with_experience_experts",
