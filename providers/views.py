@@ -13,6 +13,7 @@ from sociale_kaart.response_cache import cache_public_page
 
 RESULTS_PER_PAGE = 20
 ORGANISATIONS_PER_PAGE = 100
+OFFERS_PER_PAGE = 50
 
 
 @cache_public_page(allowed_params={"page"})
@@ -27,20 +28,29 @@ def organisation_list(request):
     return render(request, "providers/organisation_list.html", context)
 
 
-@cache_public_page()
+@cache_public_page(allowed_params={"page"})
 def organisation_detail(request, slug):
     organisation = get_object_or_404(
         Organisation.objects.prefetch_related("members", "partnerships"), slug=slug
     )
-    offers = list(organisation.offers.published().order_by("name"))
+    published = organisation.offers.published()
     held = set(
-        Position.objects.filter(offer__in=offers).values_list("phase_id", "violence_type_id")
+        Position.objects.filter(offer__in=published.values("pk")).values_list(
+            "phase_id", "violence_type_id"
+        )
     )
+    # An organisation may have many offers: they are listed a page at a time.
+    page, page_message = _page(
+        Paginator(published.order_by("name", "pk"), OFFERS_PER_PAGE), request.GET.get("page")
+    )
+    offers = list(page.object_list)
     # The offers' own phone numbers and e-mail addresses, for where the organisation has none.
     own = [c for c in map(offer_contact, offers) if c.source == ContactSource.OFFER]
     context = {
         "organisation": organisation,
         "offers": offers,
+        "page": page,
+        "page_message": page_message,
         "offers_have_phone": any(contact.phone for contact in own),
         "offers_have_email": any(contact.email for contact in own),
         "grids": build_grids(held),

@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from providers.models import Organisation
-from tests.factories import OrganisationFactory
+from providers.models import Offer, Organisation
+from tests.factories import OfferFactory, OrganisationFactory
 
 NAME_LINK = re.compile(
     r'<td class="ams-table__cell"><a class="ams-link" href="/organisaties/[^"/]+/">([^<]+)</a>'
@@ -80,3 +80,30 @@ def test_a_page_of_the_list_takes_the_same_few_queries_whatever_the_size(
     with django_assert_max_num_queries(4):
         response = client.get("/organisaties/", {"page": page})
     assert len(listed_names(response)) == (50 if (count, page) == (250, "3") else 100)
+
+
+def test_an_organisation_with_many_offers_lists_them_in_pages(
+    client, db, django_assert_max_num_queries
+):
+    organisation = OrganisationFactory(name="Groot", slug="groot")
+    Offer.objects.bulk_create(
+        OfferFactory.build(
+            organisation=organisation, name=f"Aanbod {index:03d}", slug=f"aanbod-{index:03d}"
+        )
+        for index in reversed(range(120))
+    )
+    offer_link = re.compile(r'href="/aanbod/(aanbod-\d+)/"')
+    with django_assert_max_num_queries(8):
+        first = client.get("/organisaties/groot/")
+    assert offer_link.findall(first.content.decode()) == [f"aanbod-{i:03d}" for i in range(50)]
+    assert "Pagina 1 van 3" in first.content.decode()
+    last = client.get("/organisaties/groot/", {"page": "3"})
+    assert offer_link.findall(last.content.decode()) == [f"aanbod-{i:03d}" for i in range(100, 120)]
+    beyond = client.get("/organisaties/groot/", {"page": "9"}).content.decode()
+    assert "Pagina 9 bestaat niet; u ziet de laatste pagina (3)." in beyond
+
+
+def test_an_organisation_without_published_offers_says_so(client, db):
+    OrganisationFactory(name="Leeg", slug="leeg")
+    content = client.get("/organisaties/leeg/").content.decode()
+    assert "Deze organisatie heeft nog geen gepubliceerd aanbod." in content
