@@ -131,39 +131,39 @@ _local_values = _LocalLRU(max_entries=16, max_bytes=64 * 1024 * 1024)  # compute
 _local_responses = _LocalLRU(max_entries=256, max_bytes=64 * 1024 * 1024)  # page bodies
 
 
-def get_or_compute(key: str | None, compute, size=lambda value: 1, *, local=_local_values):
+def get_or_compute(key: str | None, compute, size=lambda value: 1):
     """The value under `key`, from this process, the shared cache, or `compute()`.
 
     The value may be shared between requests of this process: treat it as read-only.
     """
     if key is None:
         return compute()
-    value = local.get(key)
+    value = _local_values.get(key)
     if value is None:
         value = _shared("get", key)
         if value is None:
             value = compute()
             _shared("set", key, value, TIMEOUT)
-        local.set(key, value, size(value))
+        _local_values.set(key, value, size(value))
     return value
 
 
-def get_stored(key: str | None, *, local=_local_responses):
-    """The value under `key` in this process or the shared cache, else None; computes nothing."""
+def stored_response(key: str | None):
+    """The response stored under `key` in this process or the shared cache, else None."""
     if key is None:
         return None
-    value = local.get(key)
+    value = _local_responses.get(key)
     if value is None:
         value = _shared("get", key)
     return value
 
 
-def store(key: str | None, value, size: int, *, local=_local_responses) -> None:
-    """Keep `value` under `key` in the shared cache and in this process."""
+def store_response(key: str | None, value, size: int) -> None:
+    """Keep a response under `key` in the shared cache and in this process."""
     if key is None:
         return
     _shared("set", key, value, TIMEOUT)
-    local.set(key, value, size)
+    _local_responses.set(key, value, size)
 
 
 class VersionedQuerySet(models.QuerySet):

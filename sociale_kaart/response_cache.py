@@ -23,7 +23,7 @@ from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils.cache import cc_delim_re
 
-from sociale_kaart.cache import get_stored, store, versioned_key
+from sociale_kaart.cache import store_response, stored_response, versioned_key
 
 # The marker a view carries: the query parameter names it may be cached for.
 PARAMS_ATTRIBUTE = "response_cache_params"
@@ -51,7 +51,7 @@ class ResponseCacheMiddleware:
         key = self._key(request)
         if key is None:
             return self.get_response(request)
-        stored = get_stored(key)
+        stored = stored_response(key)
         if stored is not None:
             status, headers, content = stored
             response = HttpResponse(content, status=status)
@@ -61,7 +61,9 @@ class ResponseCacheMiddleware:
         response = self.get_response(request)
         if request.method == "GET" and _is_cacheable(request, response):
             headers = [(name, value) for name, value in response.items()]
-            store(key, (response.status_code, headers, response.content), len(response.content))
+            store_response(
+                key, (response.status_code, headers, response.content), len(response.content)
+            )
         return response
 
     def _key(self, request) -> str | None:
