@@ -1,8 +1,11 @@
-"""Setting and resetting a password (the link in an invitation or a reset e-mail), in Dutch."""
+"""Setting and resetting a password (the link in an invitation or a reset e-mail), in Dutch;
+reset mails are throttled (sociale_kaart/login_protection.py)."""
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
+
+from sociale_kaart.login_protection import ThrottledPasswordResetView
 
 
 def _site_context():
@@ -12,7 +15,7 @@ def _site_context():
 urlpatterns = [
     path(
         "wachtwoord-vergeten/",
-        auth_views.PasswordResetView.as_view(
+        ThrottledPasswordResetView.as_view(
             template_name="admin/account/password_reset_form.html",
             email_template_name="admin/account/password_reset_email.txt",
             subject_template_name="admin/account/password_reset_subject.txt",

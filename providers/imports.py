@@ -35,7 +35,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from providers.admin_scoping import can_manage_all
-from sociale_kaart.spreadsheets import csv_safe, is_formula_like, set_cell
+from sociale_kaart.spreadsheets import csv_restore, csv_safe, set_cell
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024
@@ -222,10 +222,9 @@ class SafeCSV(base_formats.CSV):
 
 
 def _unquote(value: str) -> str:
-    """Undo the CSV neutralisation of `csv_safe`: "'=x" is read as "=x" (and then refused)."""
-    if value.startswith("'") and is_formula_like(value[1:]):
-        return value[1:]
-    return value
+    """Undo the CSV neutralisation of `csv_safe`: "'=x" is read as "=x" (and then refused),
+    "x;'=1" as "x;=1"."""
+    return csv_restore(value)
 
 
 # --- The upload form -------------------------------------------------------------------

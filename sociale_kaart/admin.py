@@ -5,6 +5,10 @@
 - django-simple-history lists the changes between versions as raw values (True, None,
   2026-12-01, choice keys); DutchHistoryAdminMixin shows them as the change form does.
 - Permission names are stored in English ("Can add aanbod"); they are shown in Dutch.
+- Django's autocomplete view answers a reverse relation as `field_name` (`offers` of an
+  organisation) with a 500 (Django ticket 32619); `AutocompleteView` refuses it with a 403.
+- Django's user and group forms let anyone who may change users grant rights, themselves
+  included; `RightsGuardedUserAdmin` and `RightsGuardedGroupAdmin` leave that to superusers.
 - django-axes names its records in English ("Attempted Access: …") in code that no catalogue
   translates, and Django names the rows of a many-to-many table "User_groups object (1)";
   those names show in titles, breadcrumbs and on delete pages.
@@ -14,8 +18,14 @@ import datetime
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.apps import apps
+from django.contrib import admin
 from django.contrib.admin.actions import delete_selected
-from django.contrib.auth.models import Permission
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.db.models import ForeignObjectRel
 from django.utils import formats, timezone
 from django.utils.safestring import SafeData, mark_safe
 from simple_history.template_utils import HistoricalRecordContextHelper
@@ -159,3 +169,79 @@ def _name_link_table(model):
 for link_table in apps.get_models(include_auto_created=True):
     if link_table._meta.auto_created:
         _name_link_table(link_table)
+
+
+# The autocomplete view.
+
+
+class AutocompleteView(AutocompleteJsonView):
+    """Django's autocomplete, answering 403 for a `field_name` that is a reverse relation
+    (Django follows its `remote_field` to the wrong model and fails with a 500). Only a
+    form's own foreign-key and many-to-many fields use the autocomplete."""
+
+    def process_request(self, request):
+        try:
+            model = apps.get_model(request.GET["app_label"], request.GET["model_name"])
+            field = model._meta.get_field(request.GET["field_name"])
+        except (KeyError, LookupError, ValueError, FieldDoesNotExist) as error:
+            raise PermissionDenied from error
+        if isinstance(field, ForeignObjectRel) or not field.is_relation:
+            raise PermissionDenied
+        return super().process_request(request)
+
+
+def autocomplete_view(site):
+    """The admin's autocomplete URL for `site`, with the admin's own login and staff check."""
+    view = AutocompleteView.as_view(admin_site=site)
+    return site.admin_view(view)
+
+
+# Rights: only a superuser grants them.
+
+#: The fields of a user through which rights are granted.
+RIGHTS_FIELDS = ("is_superuser", "is_staff", "groups", "user_permissions")
+
+
+class RightsGuardedUserAdmin(UserAdmin):
+    """The user admin, where only a superuser makes someone a superuser or staff member or
+    changes their groups and permissions (a municipal account may manage accounts, but not
+    raise its own rights or anyone else's). A superuser's account is changed only by a
+    superuser (its password included)."""
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly += [name for name in RIGHTS_FIELDS if name not in readonly]
+        return readonly
+
+    def _guards_superuser(self, request, obj) -> bool:
+        return obj is not None and obj.is_superuser and not request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        if self._guards_superuser(request, obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if self._guards_superuser(request, obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+class RightsGuardedGroupAdmin(GroupAdmin):
+    """Groups: only a superuser changes the permissions a group carries."""
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly.append("permissions")
+        return readonly
+
+
+for _model, _model_admin in [
+    (get_user_model(), RightsGuardedUserAdmin),
+    (Group, RightsGuardedGroupAdmin),
+]:
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+    admin.site.register(_model, _model_admin)

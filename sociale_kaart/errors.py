@@ -1,4 +1,5 @@
-"""Error responses: the Dutch 503 page for an unavailable database, and the 404 and 500 handlers.
+"""Error responses: the Dutch 503 page for an unavailable database (JSON under /api/), and the
+404 and 500 handlers.
 
 The 503 and 500 pages are rendered without the request context, so that rendering them needs
 no database (no session, no user)."""
@@ -14,11 +15,14 @@ from django.utils.cache import add_never_cache_headers
 from django.views import defaults
 from django.views.defaults import ERROR_500_TEMPLATE_NAME
 
-from sociale_kaart.api import json_error
+from sociale_kaart.api import field_error, json_error
 
 logger = logging.getLogger("sociale_kaart.errors")
 
 RETRY_AFTER_SECONDS = 30
+DATABASE_UNAVAILABLE = (
+    "De sociale kaart is tijdelijk niet beschikbaar. Probeer het over een halve minuut opnieuw."
+)
 MEGABYTE = 1024 * 1024
 
 
@@ -42,10 +46,15 @@ def database_unavailable(request, exception: BaseException) -> HttpResponse:
             "path": request.path,
         },
     )
-    response = HttpResponse(
-        render_error_page("503.html", "De sociale kaart is tijdelijk niet beschikbaar."),
-        status=503,
-    )
+    if request.path.startswith("/api/"):
+        # A client of the API reads JSON, in the API's own error shape.
+        response = json_error(
+            "Tijdelijk niet beschikbaar",
+            {"__all__": field_error(DATABASE_UNAVAILABLE, "unavailable")},
+            status=503,
+        )
+    else:
+        response = HttpResponse(render_error_page("503.html", DATABASE_UNAVAILABLE), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     add_never_cache_headers(response)
     return response

@@ -270,8 +270,10 @@ IMPORT_EXPORT_SKIP_ADMIN_CONFIRM = False
 
 # --- Partner admin: accounts and login protection ---------------------------------
 # django-axes locks a login after 5 failures for the same username from the same address, for
-# 15 minutes, and answers 429 with a Dutch page. AxesStandaloneBackend must come first and
-# AxesMiddleware last (both are in the lists above).
+# 15 minutes, and answers 429 with a Dutch page and Retry-After. AxesStandaloneBackend must come
+# first and AxesMiddleware last (both are in the lists above). The address is the visitor's own
+# (sociale_kaart/login_protection.py): behind nginx set TRUSTED_PROXY_COUNT=1, so that it is read
+# from X-Forwarded-For; without a proxy leave it 0, or anyone could choose their address.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -282,6 +284,14 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/account/lockout.html"
 AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_CALLABLE = "sociale_kaart.login_protection.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "sociale_kaart.login_protection.client_address"
+# Attempts during a lock-out (even with the right password) do not restart the 15 minutes.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+# After logging in without a `next`, the admin's start page.
+LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"
 # The set-password link in an invitation stays valid for 7 days.
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 7
 # --- end partner admin -----------------------------------------------------------------------

@@ -47,11 +47,27 @@ def set_cell(cell, value) -> None:
         cell.value = value
 
 
+# A CSV reader may split a line at any of these (Dutch Excel uses ";", others "," or tab; a
+# line break ends a row once a foreign separator has upset the quoting), and a cell may start
+# after blanks or quotes that the reader drops.
+CSV_PART_START = re.compile(r"""(^|[,;\t|\r\n])(?=[ "']*[=+\-@\t\r])""")
+CSV_PART_RESTORE = re.compile(r"""(^|[,;\t|\r\n])'(?=[ "']*[=+\-@\t\r])""")
+
+
 def csv_safe(value):
-    """Neutralise formula-like text for CSV the usual way: prefix a single quote."""
-    if is_formula_like(value):
-        return "'" + value
+    """Neutralise formula-like text for CSV: a single quote before the value and before every
+    part of it that follows a separator (`,` `;` tab `|` or a line break) and would start with
+    `=`, `+`, `-` or `@`. Whatever separator the program that opens the file picks, no cell
+    then begins a formula (`x;=1+1` becomes `x;'=1+1`). `csv_restore` undoes it exactly."""
+    if isinstance(value, str):
+        return CSV_PART_START.sub(r"\1'", value)
     return value
+
+
+def csv_restore(value: str) -> str:
+    """The text that `csv_safe` neutralised: every quote it added is taken off again (a quote
+    that was in the text itself stays, as `csv_safe` added one before it)."""
+    return CSV_PART_RESTORE.sub(r"\1", value)
 
 
 def insert_text_rows(

@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from providers.admin_scoping import view_on_site
 from sociale_kaart import health
+from sociale_kaart.admin import autocomplete_view
 
 admin.site.site_header = "Sociale kaart plegeraanpak – beheer"
 admin.site.site_title = "Sociale kaart beheer"
@@ -12,6 +13,8 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     # The admin's "view on site" shortcut, scoped to the user's own organisations.
     path("beheer/r/<int:content_type_id>/<path:object_id>/", view_on_site(admin.site)),
+    # Django's autocomplete, without its 500 for a reverse relation (sociale_kaart/admin.py).
+    path("beheer/autocomplete/", autocomplete_view(admin.site)),
     path("beheer/", admin.site.urls),
     path("account/", include("providers.account_urls")),
     path("", include("providers.urls")),

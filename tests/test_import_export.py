@@ -176,6 +176,34 @@ def test_formula_like_names_are_text_in_admin_exports(municipality_client, db, n
         assert name not in values
 
 
+SEPARATED_FORMULAS = {
+    "name": "Alfa;=1+1;Hulp",
+    "description": 'Stap 1, =HYPERLINK("http://x")\n- gesprek\tvoor wie |@SUM(1)\n; "=2',
+    "phone": "020 123; +31 6 12",
+}
+
+
+def test_no_csv_cell_begins_a_formula_whatever_separator_the_reader_picks(municipality_client, db):
+    """Dutch Excel splits at ";", others at "," or tab: no part of a value between any
+    separators may become a formula cell, and an import of the export restores the text."""
+    organisation = OrganisationFactory(slug="alfa", **SEPARATED_FORMULAS)
+    text = export(municipality_client, "organisation", CSV).content.decode("utf-8-sig")
+    for delimiter in [",", ";", "\t", "|"]:
+        cells = [cell for row in csv.reader(io.StringIO(text), delimiter=delimiter) for cell in row]
+        assert len(cells) > 3, delimiter
+        starting_formulas = [
+            cell for cell in cells if cell.lstrip(' "').startswith(("=", "+", "-", "@", "\t"))
+        ]
+        assert starting_formulas == [], delimiter
+        # The quote that keeps them text stands before each part that started with one.
+        assert any(cell.startswith("'=1+1") for cell in cells) == (delimiter == ";")
+
+    Organisation.objects.filter(pk=organisation.pk).delete()
+    import_file(municipality_client, "organisation", text.encode("utf-8"), CSV)
+    imported = Organisation.objects.get(slug="alfa")
+    assert {name: getattr(imported, name) for name in SEPARATED_FORMULAS} == SEPARATED_FORMULAS
+
+
 # --- Round trip ------------------------------------------------------------------------
 
 

@@ -101,7 +101,8 @@ def test_healthz_answers_503_while_the_database_is_unreachable_and_recovers(clie
     assert response.json() == {"status": "ok"}
 
 
-PUBLIC_URLS = ["/", "/kaart/hgkm/", "/api/kaart/hgkm/", "/organisaties/"]
+PUBLIC_URLS = ["/", "/kaart/hgkm/", "/organisaties/"]
+API_URLS = ["/api/kaart/hgkm/", "/api/aanbod/", "/api/aanbod/een-aanbod/"]
 
 
 @unreachable_db
@@ -119,6 +120,24 @@ def test_public_pages_answer_a_dutch_503_and_recover(client):
     # Back without a restart.
     for url in PUBLIC_URLS:
         assert client.get(url).status_code == 200, url
+
+
+@unreachable_db
+def test_the_api_answers_a_json_503_in_its_error_shape_and_recovers(client):
+    with database_unreachable():
+        for url in API_URLS:
+            response = client.get(url)
+            assert response.status_code == 503, url
+            assert response["Content-Type"] == "application/json"
+            assert response["Retry-After"] == "30"
+            assert "no-store" in response["Cache-Control"]
+            body = response.json()
+            assert body["error"] == "Tijdelijk niet beschikbaar"
+            assert body["fields"]["__all__"][0]["code"] == "unavailable"
+            assert "niet beschikbaar" in body["fields"]["__all__"][0]["message"]
+            assert "127.0.0.1" not in response.content.decode()
+    assert client.get("/api/kaart/hgkm/").status_code == 200
+    assert client.get("/api/aanbod/").status_code == 200
 
 
 @unreachable_db
