@@ -4,9 +4,10 @@ from django.core.validators import MinValueValidator
 from django.db import models
 
 from sociale_kaart.cache import VersionedQuerySet
+from sociale_kaart.text import CleanShortTextsMixin
 
 
-class Framework(models.Model):
+class Framework(CleanShortTextsMixin, models.Model):
     slug = models.SlugField("slug", unique=True)
     name = models.CharField("naam", max_length=100, unique=True)
     description = models.TextField("omschrijving", blank=True)
@@ -29,7 +30,7 @@ class Framework(models.Model):
         return self.name
 
 
-class Phase(models.Model):
+class Phase(CleanShortTextsMixin, models.Model):
     """A phase of the approach; shared by both frameworks."""
 
     slug = models.SlugField("slug", unique=True)
@@ -47,7 +48,7 @@ class Phase(models.Model):
         return self.name
 
 
-class ViolenceType(models.Model):
+class ViolenceType(CleanShortTextsMixin, models.Model):
     framework = models.ForeignKey(
         Framework,
         on_delete=models.PROTECT,

@@ -11,9 +11,10 @@ from simple_history.models import HistoricalRecords
 from frameworks.models import Phase, ViolenceType
 from providers.reference_lists import attach_reference_lists
 from sociale_kaart.cache import VersionedQuerySet
+from sociale_kaart.text import CleanShortTextsMixin
 
 
-class ReferenceItem(models.Model):
+class ReferenceItem(CleanShortTextsMixin, models.Model):
     """A maintained list entry (method, funding, municipality...), addressed by slug."""
 
     slug = models.SlugField("slug", unique=True)
@@ -82,7 +83,7 @@ class Source(models.TextChoices):
     DEMO = "demo", "Demonstratiegegevens"
 
 
-class Organisation(models.Model):
+class Organisation(CleanShortTextsMixin, models.Model):
     class Role(models.TextChoices):
         PROVIDER = "aanbieder", "Aanbieder"
         REFERRER = "verwijzer", "Verwijzer"
@@ -184,7 +185,7 @@ class OfferQuerySet(VersionedQuerySet):
         return self.filter(published_condition())
 
 
-class Offer(models.Model):
+class Offer(CleanShortTextsMixin, models.Model):
     class Status(models.TextChoices):
         DRAFT = "concept", "Concept"
         PUBLISHED = "gepubliceerd", "Gepubliceerd"

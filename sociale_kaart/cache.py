@@ -36,6 +36,8 @@ from django.core.cache import cache
 from django.db import models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from sociale_kaart.text import clean_short_texts
+
 try:
     from redis.exceptions import RedisError
 except ImportError:  # redis is a dependency; without it only the local-memory cache works
@@ -167,15 +169,23 @@ def store_response(key: str | None, value, size: int) -> None:
 
 
 class VersionedQuerySet(models.QuerySet):
-    """Bumps the data version after the bulk writes that bypass model signals."""
+    """Bumps the data version after the bulk writes that bypass model signals; those writes
+    also take invisible control characters out of short texts, as every save does
+    (sociale_kaart/text.py)."""
 
-    def bulk_create(self, *args, **kwargs):
-        result = super().bulk_create(*args, **kwargs)
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for obj in objs:
+            clean_short_texts(obj)
+        result = super().bulk_create(objs, *args, **kwargs)
         bump_data_version()
         return result
 
-    def bulk_update(self, *args, **kwargs):
-        result = super().bulk_update(*args, **kwargs)
+    def bulk_update(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for obj in objs:
+            clean_short_texts(obj)
+        result = super().bulk_update(objs, *args, **kwargs)
         bump_data_version()
         return result
 
