@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from frameworks.models import Framework, Phase, ViolenceType
-from sociale_kaart.admin import DutchArticleAdminMixin
+from sociale_kaart.admin import DutchArticleAdminMixin, SaveConflictAdminMixin
 
 
 class ViolenceTypeInline(admin.TabularInline):
@@ -11,7 +11,7 @@ class ViolenceTypeInline(admin.TabularInline):
 
 
 @admin.register(Framework)
-class FrameworkAdmin(DutchArticleAdminMixin, admin.ModelAdmin):
+class FrameworkAdmin(SaveConflictAdminMixin, DutchArticleAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "thin_threshold", "order"]
     list_editable = ["thin_threshold"]
     search_fields = ["name", "slug"]
@@ -20,14 +20,14 @@ class FrameworkAdmin(DutchArticleAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Phase)
-class PhaseAdmin(admin.ModelAdmin):
+class PhaseAdmin(SaveConflictAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "order"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(ViolenceType)
-class ViolenceTypeAdmin(admin.ModelAdmin):
+class ViolenceTypeAdmin(SaveConflictAdminMixin, admin.ModelAdmin):
     list_display = ["name", "framework", "slug", "order"]
     list_filter = ["framework"]
     list_select_related = ["framework"]

@@ -2,7 +2,7 @@
 organisations and offers (see providers/admin_scoping.py)."""
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import F
 from django.shortcuts import redirect
@@ -21,10 +21,14 @@ from providers.lists import MAINTAINED_LISTS, OFFER_LIST_FIELDS
 from providers.models import Membership, Offer, Organisation
 from providers.resources import OfferResource, OrganisationResource
 from providers.verification import VERIFICATION_MONTHS, is_overdue, overdue_filter
-from sociale_kaart.admin import DutchArticleAdminMixin, DutchHistoryAdminMixin
+from sociale_kaart.admin import (
+    DutchArticleAdminMixin,
+    DutchHistoryAdminMixin,
+    SaveConflictAdminMixin,
+)
 
 
-class ReferenceItemAdmin(DutchArticleAdminMixin, admin.ModelAdmin):
+class ReferenceItemAdmin(SaveConflictAdminMixin, DutchArticleAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "order"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -96,6 +100,7 @@ HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
 @admin.register(Organisation)
 class OrganisationAdmin(
+    SaveConflictAdminMixin,
     OrganisationStartPageMixin,
     MunicipalityImportExportMixin,
     ScopedAdminMixin,
@@ -136,6 +141,24 @@ class OrganisationAdmin(
         context["can_invite"] = obj is not None and can_invite(request.user)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
+    def report_invitation(self, request, user, sent: bool) -> None:
+        if sent:
+            # Not starting with the address: the admin capitalises a message's first
+            # letter ("Anna@…").
+            self.message_user(
+                request,
+                f"Uitnodiging verstuurd: {user.email} heeft een e-mail gekregen om een "
+                "wachtwoord in te stellen.",
+                messages.SUCCESS,
+            )
+        else:
+            self.message_user(
+                request,
+                f"Het account voor {user.email} is aangemaakt, maar de e-mail kon niet "
+                "worden verzonden.",
+                messages.ERROR,
+            )
+
     def invite_view(self, request, object_id):
         """Invite a person to edit this organisation's data: account, membership, e-mail."""
         organisation = self.get_object(request, object_id)
@@ -143,30 +166,21 @@ class OrganisationAdmin(
             raise PermissionDenied
         form = InvitationForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            user, sent = invite_partner(
-                email=form.cleaned_data["email"],
-                first_name=form.cleaned_data["first_name"],
-                last_name=form.cleaned_data["last_name"],
-                organisation=organisation,
-                request=request,
-            )
-            if sent:
-                # Not starting with the address: the admin capitalises a message's first
-                # letter ("Anna@…").
-                self.message_user(
-                    request,
-                    f"Uitnodiging verstuurd: {user.email} heeft een e-mail gekregen om een "
-                    "wachtwoord in te stellen.",
-                    messages.SUCCESS,
+            try:
+                user, sent = invite_partner(
+                    email=form.cleaned_data["email"],
+                    first_name=form.cleaned_data["first_name"],
+                    last_name=form.cleaned_data["last_name"],
+                    organisation=organisation,
+                    request=request,
                 )
+            except ValidationError as error:  # the same address, invited at the same moment
+                form.add_error("email", error)
             else:
-                self.message_user(
-                    request,
-                    f"Het account voor {user.email} is aangemaakt, maar de e-mail kon niet "
-                    "worden verzonden.",
-                    messages.ERROR,
+                self.report_invitation(request, user, sent)
+                return redirect(
+                    reverse("admin:providers_organisation_change", args=[organisation.pk])
                 )
-            return redirect(reverse("admin:providers_organisation_change", args=[organisation.pk]))
         context = {
             **self.admin_site.each_context(request),
             "title": f"Gebruiker uitnodigen voor {organisation.name}",
@@ -179,6 +193,7 @@ class OrganisationAdmin(
 
 @admin.register(Offer)
 class OfferAdmin(
+    SaveConflictAdminMixin,
     MunicipalityImportExportMixin,
     ScopedAdminMixin,
     DutchArticleAdminMixin,
@@ -344,7 +359,7 @@ class OfferAdmin(
 
 
 @admin.register(Membership)
-class MembershipAdmin(DutchArticleAdminMixin, admin.ModelAdmin):
+class MembershipAdmin(SaveConflictAdminMixin, DutchArticleAdminMixin, admin.ModelAdmin):
     list_display = ["user", "organisation", "created_at"]
     list_filter = [("organisation", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["user", "organisation"]

@@ -10,6 +10,7 @@ from simple_history.models import to_historic
 from frameworks.grids import build_grids
 from frameworks.models import Framework
 from providers import history, services
+from providers.invitations import ACCOUNT_EXISTS
 from providers.models import OFFER_RECORD_FIELDS, Offer, Organisation, Position
 from sociale_kaart.parsing import whole_number
 
@@ -299,8 +300,5 @@ class InvitationForm(forms.Form):
             user_model.objects.filter(email__iexact=email).exists()
             or user_model.objects.filter(username__iexact=email).exists()
         ):
-            raise forms.ValidationError(
-                "Er bestaat al een account met dit e-mailadres. Koppel dat account aan de "
-                "organisatie via een lidmaatschap."
-            )
+            raise forms.ValidationError(ACCOUNT_EXISTS, code="account_exists")
         return email

@@ -6,7 +6,8 @@ import logging
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 
 from providers.models import Membership, Organisation
 
@@ -16,6 +17,11 @@ logger = logging.getLogger(__name__)
 PARTNER_GROUP_NAME = "Partner"
 
 INVITATION_PERMISSIONS = ("auth.add_user", "providers.add_membership")
+
+ACCOUNT_EXISTS = (
+    "Er bestaat al een account met dit e-mailadres. Koppel dat account aan de organisatie via "
+    "een lidmaatschap."
+)
 
 
 def can_invite(user) -> bool:
@@ -61,18 +67,23 @@ def invite_partner(
     """Create an active staff account for `email` in the Partner role, member of
     `organisation`, without a usable password, and send the set-password link.
 
-    Returns (user, mail_sent).
+    Returns (user, mail_sent). Two invitations of the same address at the same moment are
+    serialised by the unique username (the address): the later one is rolled back and raises
+    a ValidationError with the form's Dutch message, and only one mail is sent.
     """
-    with transaction.atomic():
-        user = get_user_model().objects.create_user(
-            username=email,
-            email=email,
-            password=None,
-            first_name=first_name,
-            last_name=last_name,
-            is_staff=True,
-            is_active=True,
-        )
-        user.groups.add(Group.objects.get(name=PARTNER_GROUP_NAME))
-        Membership.objects.create(user=user, organisation=organisation)
+    try:
+        with transaction.atomic():
+            user = get_user_model().objects.create_user(
+                username=email,
+                email=email,
+                password=None,
+                first_name=first_name,
+                last_name=last_name,
+                is_staff=True,
+                is_active=True,
+            )
+            user.groups.add(Group.objects.get(name=PARTNER_GROUP_NAME))
+            Membership.objects.create(user=user, organisation=organisation)
+    except IntegrityError as error:
+        raise ValidationError(ACCOUNT_EXISTS, code="account_exists") from error
     return user, send_invitation(user=user, organisation=organisation, request=request)

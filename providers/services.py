@@ -1,8 +1,10 @@
 """Writes to offers and organisations: validated, in one transaction, with the acting user in
-the history, and never over someone else's newer save (optimistic locking on `version`)."""
+the history, and never over someone else's newer save (optimistic locking on `version`).
+Generated slugs have no window between choosing and saving: a save that loses its slug to a
+parallel one tries the next free slug (`_save_versioned`)."""
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
@@ -57,11 +59,16 @@ def claim_version(instance: models.Model, *, expected_version: int | None) -> No
     instance.version = expected_version + 1
 
 
-def unique_offer_slug(name: str, *, exclude_pk=None) -> str:
-    """A slug for an offer called `name` that no other offer uses ("naam", "naam-2", ...)."""
-    base = slugify(name)[:190] or "aanbod"
+#: How often a save with a generated slug is tried again when another save took the slug in
+#: the meantime (each try reads the slugs taken then, so a few suffice even under load).
+SLUG_ATTEMPTS = 25
+
+
+def unique_slug(model, name: str, *, exclude_pk=None, fallback: str) -> str:
+    """A slug for a `model` called `name` that no other row uses ("naam", "naam-2", ...)."""
+    base = slugify(name)[:190] or fallback
     taken = set(
-        Offer.objects.filter(slug__startswith=base)
+        model._default_manager.filter(slug__startswith=base)
         .exclude(pk=exclude_pk)
         .values_list("slug", flat=True)
     )
@@ -73,12 +80,40 @@ def unique_offer_slug(name: str, *, exclude_pk=None) -> str:
     return f"{base}-{number}"
 
 
-def _save_versioned(instance: models.Model, *, user, expected_version: int | None) -> None:
+def unique_offer_slug(name: str, *, exclude_pk=None) -> str:
+    """A slug for an offer called `name` that no other offer uses ("naam", "naam-2", ...)."""
+    return unique_slug(Offer, name, exclude_pk=exclude_pk, fallback="aanbod")
+
+
+def _save_versioned(
+    instance: models.Model, *, user, expected_version: int | None, fresh_slug=None
+) -> None:
+    """Save `instance` in a transaction, claiming its version first.
+
+    With `fresh_slug` (the slug was generated here, not chosen by the user) a save that the
+    database refuses (IntegrityError: another save took the slug at the same moment) is
+    rolled back to a savepoint and tried again with the slug that is free now, so that
+    parallel saves of the same name all succeed ("naam", "naam-2", ...). The same slug is
+    tried once more (the competing save may have been rolled back); a second refusal of
+    one slug is no slug conflict and is raised."""
     instance._history_user = user
     with transaction.atomic():
         if not instance._state.adding:
             claim_version(instance, expected_version=expected_version)
-        instance.save()
+        if fresh_slug is None:
+            instance.save()
+            return
+        refused = set()
+        for attempt in range(SLUG_ATTEMPTS):
+            try:
+                with transaction.atomic():
+                    instance.save()
+                return
+            except IntegrityError:
+                if attempt == SLUG_ATTEMPTS - 1 or instance.slug in refused:
+                    raise
+                refused.add(instance.slug)
+                instance.slug = fresh_slug()
 
 
 def offer_save(
@@ -91,21 +126,39 @@ def offer_save(
     the version the form was loaded with as `expected_version`: if someone else saved the
     offer since, nothing is saved and a ValidationError (`edit_conflict`) is raised.
     """
+    fresh_slug = None
     if not offer.slug:
-        offer.slug = unique_offer_slug(offer.name, exclude_pk=offer.pk)
+
+        def fresh_slug():
+            return unique_offer_slug(offer.name, exclude_pk=offer.pk)
+
+        offer.slug = fresh_slug()
     if verified:
         offer.last_verified = timezone.localdate()
-    offer.full_clean()
-    _save_versioned(offer, user=user, expected_version=expected_version)
+    # A generated slug is not checked here: one taken meanwhile is replaced while saving.
+    offer.full_clean(exclude=["slug"] if fresh_slug else None)
+    _save_versioned(offer, user=user, expected_version=expected_version, fresh_slug=fresh_slug)
     return offer
 
 
 def organisation_save(
     *, organisation: Organisation, user, expected_version: int | None = None
 ) -> Organisation:
-    """Validate and save `organisation`; `expected_version` as for `offer_save`."""
-    organisation.full_clean()
-    _save_versioned(organisation, user=user, expected_version=expected_version)
+    """Validate and save `organisation`; `expected_version` as for `offer_save`. An
+    organisation without a slug gets one from its name, as a new offer does."""
+    fresh_slug = None
+    if not organisation.slug:
+
+        def fresh_slug():
+            return unique_slug(
+                Organisation, organisation.name, exclude_pk=organisation.pk, fallback="organisatie"
+            )
+
+        organisation.slug = fresh_slug()
+    organisation.full_clean(exclude=["slug"] if fresh_slug else None)
+    _save_versioned(
+        organisation, user=user, expected_version=expected_version, fresh_slug=fresh_slug
+    )
     return organisation
 
 

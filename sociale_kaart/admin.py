@@ -5,6 +5,9 @@
 - django-simple-history lists the changes between versions as raw values (True, None,
   2026-12-01, choice keys); DutchHistoryAdminMixin shows them as the change form does.
 - Permission names are stored in English ("Can add aanbod"); they are shown in Dutch.
+- A save that the database refuses after the form checked it (another save of the same name
+  or address at the same moment: IntegrityError) ends in a 500 in Django's admin;
+  `SaveConflictAdminMixin` shows the form again with a Dutch error.
 - Django's autocomplete view answers a reverse relation as `field_name` (`offers` of an
   organisation) with a 500 (Django ticket 32619); `AutocompleteView` refuses it with a 403.
 - Django's user and group forms let anyone who may change users grant rights, themselves
@@ -15,6 +18,7 @@
 """
 
 import datetime
+import logging
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.apps import apps
@@ -24,7 +28,8 @@ from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, Permission
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.db import IntegrityError
 from django.db.models import ForeignObjectRel
 from django.utils import formats, timezone
 from django.utils.safestring import SafeData, mark_safe
@@ -94,6 +99,70 @@ class DutchHistoryAdminMixin:
 
     def get_historical_record_context_helper(self, request, historical_record):
         return DutchHistoryContextHelper(self.model, historical_record)
+
+
+# Saves that the database refuses.
+
+logger = logging.getLogger("sociale_kaart.admin")
+
+SAVE_CONFLICT = (
+    "Opslaan is niet gelukt: tegelijk werd iets opgeslagen dat hiermee botst, bijvoorbeeld "
+    "dezelfde naam, hetzelfde adres (slug) of hetzelfde account. Er is niets opgeslagen. Uw "
+    "invoer staat nog in het formulier; controleer die en sla opnieuw op."
+)
+
+
+class _SaveConflictForm:
+    """Mixed into a ModelAdmin's form on the second pass after a refused save: the form is
+    invalid with the refusal's message, next to what its own checks find now."""
+
+    save_conflict_errors: list = []
+
+    def clean(self):
+        cleaned_data = super().clean()
+        self.add_error(None, self.save_conflict_errors)
+        return cleaned_data
+
+
+class SaveConflictAdminMixin:
+    """A change form, add form or revert whose save the database refuses (IntegrityError, a
+    unique name or slug taken by a parallel save) or whose save raises a ValidationError
+    after the form's checks: the transaction is rolled back and the form is shown again with
+    the user's input and a Dutch error (200), never a 500. The second pass saves nothing: its
+    form is invalid, and also shows the field errors the form's checks find now (the name
+    that was taken meanwhile)."""
+
+    def _with_conflict_error(self, request, view, *args):
+        try:
+            return view(request, *args)
+        except (IntegrityError, ValidationError) as error:
+            if request.method != "POST" or getattr(request, "_save_conflict", None):
+                raise
+            logger.warning(
+                "admin save refused",
+                extra={"event": "admin_save_refused", "error": type(error).__name__},
+            )
+            request._save_conflict = (
+                error.messages if isinstance(error, ValidationError) else [SAVE_CONFLICT]
+            )
+            return view(request, *args)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        errors = getattr(request, "_save_conflict", None)
+        if errors:
+            form = type(form.__name__, (_SaveConflictForm, form), {"save_conflict_errors": errors})
+        return form
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        return self._with_conflict_error(
+            request, super().changeform_view, object_id, form_url, extra_context
+        )
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        return self._with_conflict_error(
+            request, super().history_form_view, object_id, version_id, extra_context
+        )
 
 
 # Permissions.
@@ -202,7 +271,7 @@ def autocomplete_view(site):
 RIGHTS_FIELDS = ("is_superuser", "is_staff", "groups", "user_permissions")
 
 
-class RightsGuardedUserAdmin(UserAdmin):
+class RightsGuardedUserAdmin(SaveConflictAdminMixin, UserAdmin):
     """The user admin, where only a superuser makes someone a superuser or staff member or
     changes their groups and permissions (a municipal account may manage accounts, but not
     raise its own rights or anyone else's). A superuser's account is changed only by a
@@ -228,7 +297,7 @@ class RightsGuardedUserAdmin(UserAdmin):
         return super().has_delete_permission(request, obj)
 
 
-class RightsGuardedGroupAdmin(GroupAdmin):
+class RightsGuardedGroupAdmin(SaveConflictAdminMixin, GroupAdmin):
     """Groups: only a superuser changes the permissions a group carries."""
 
     def get_readonly_fields(self, request, obj=None):
