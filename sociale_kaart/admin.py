@@ -147,8 +147,8 @@ class SaveConflictAdminMixin:
             )
             return view(request, *args)
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
+    def get_form(self, request, obj=None, *args, **kwargs):
+        form = super().get_form(request, obj, *args, **kwargs)
         errors = getattr(request, "_save_conflict", None)
         if errors:
             form = type(form.__name__, (_SaveConflictForm, form), {"save_conflict_errors": errors})
