@@ -288,7 +288,12 @@ AXES_LOCKOUT_CALLABLE = "sociale_kaart.login_protection.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "sociale_kaart.login_protection.client_address"
 # Attempts during a lock-out (even with the right password) do not restart the 15 minutes.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
-TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+try:
+    TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT") or "0")
+except ValueError as error:
+    raise ImproperlyConfigured(
+        "TRUSTED_PROXY_COUNT must be the number of proxies in front of the site, e.g. 1."
+    ) from error
 # After logging in without a `next`, the admin's start page.
 LOGIN_URL = "admin:login"
 LOGIN_REDIRECT_URL = "admin:index"
