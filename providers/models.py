@@ -1,6 +1,7 @@
 """Organisations, their offers, the cells those offers cover, and who may edit them."""
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -184,6 +185,11 @@ class OfferQuerySet(VersionedQuerySet):
         return self.filter(published_condition())
 
 
+# Offer columns that only the database writes (the search's stored words); no history, form or
+# export shows them.
+SEARCH_FIELDS = ("search_text", "search_vector")
+
+
 class Offer(models.Model):
     class Status(models.TextChoices):
         DRAFT = "concept", "Concept"
@@ -274,9 +280,16 @@ class Offer(models.Model):
     version = models.PositiveIntegerField("versie", default=1, editable=False)
     created_at = models.DateTimeField("aangemaakt op", auto_now_add=True)
     updated_at = models.DateTimeField("gewijzigd op", auto_now=True)
+    # The free-text search's stored words of the offer and its organisation (providers/search.py).
+    # On PostgreSQL the database keeps both current on every write (triggers of migration
+    # 0011_search_vector); whatever a save sends for them is overwritten. Empty on SQLite.
+    search_text = models.TextField("zoektekst", blank=True, default="", editable=False)
+    search_vector = SearchVectorField("zoekvector", null=True, editable=False)
 
     objects = OfferQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["version"], bases=[OfferListsRecord])
+    history = HistoricalRecords(
+        excluded_fields=["version", *SEARCH_FIELDS], bases=[OfferListsRecord]
+    )
 
     class Meta:
         ordering = ["organisation__name", "name"]
