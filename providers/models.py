@@ -10,7 +10,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from frameworks.models import Phase, ViolenceType
-from providers.reference_lists import attach_reference_lists
+from providers.reference_lists import attach_positions, attach_reference_lists
 from sociale_kaart.cache import VersionedQuerySet
 
 
@@ -162,6 +162,7 @@ class OfferListsRecord(models.Model):
 
 class OfferQuerySet(VersionedQuerySet):
     _with_reference_lists = False
+    _with_positions = False
 
     def with_reference_lists(self):
         """Load the maintained lists (target groups, methods, ...) of the offers in one query
@@ -170,15 +171,27 @@ class OfferQuerySet(VersionedQuerySet):
         clone._with_reference_lists = True
         return clone
 
+    def with_positions(self):
+        """Load the positions of the offers, with their phases and violence types, in one query
+        (providers.reference_lists) when the queryset is evaluated."""
+        clone = self._chain()
+        clone._with_positions = True
+        return clone
+
     def _clone(self):
         clone = super()._clone()
         clone._with_reference_lists = self._with_reference_lists
+        clone._with_positions = self._with_positions
         return clone
 
     def _fetch_all(self):
         fresh = self._result_cache is None
         super()._fetch_all()
-        if fresh and self._with_reference_lists and issubclass(self._iterable_class, ModelIterable):
+        if not fresh or not issubclass(self._iterable_class, ModelIterable):
+            return
+        if self._with_positions:
+            attach_positions(self._result_cache)
+        if self._with_reference_lists:
             attach_reference_lists(self._result_cache)
 
     def published(self):

@@ -13,11 +13,10 @@ API which lists offers or counts them in a matrix calls.
 from enum import StrEnum
 from urllib.parse import urlencode
 
-from django.db.models import Prefetch
 from django.urls import reverse
 
 from providers.filters import CELL_FILTERS, ORDER_FILTERS, OfferFilterSet
-from providers.models import Offer, Position
+from providers.models import Offer
 
 
 class Scope(StrEnum):
@@ -39,10 +38,7 @@ def published_offers(detail: Detail = Detail.BARE):
     offers = Offer.objects.published()
     if detail == Detail.BARE:
         return offers
-    positions = Position.objects.select_related("phase", "violence_type__framework")
-    offers = offers.select_related("organisation").prefetch_related(
-        Prefetch("positions", queryset=positions)
-    )
+    offers = offers.select_related("organisation").with_positions()
     return offers.with_reference_lists() if detail == Detail.FULL else offers
 
 
