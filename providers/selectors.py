@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 from django.urls import reverse
 
 from providers.filters import CELL_FILTERS, ORDER_FILTERS, OfferFilterSet
-from providers.models import Offer
+from providers.models import SEARCH_FIELDS, Offer
 
 
 class Scope(StrEnum):
@@ -35,7 +35,8 @@ class Detail(StrEnum):
 def published_offers(detail: Detail = Detail.BARE):
     """The published offers, loading what `detail` says (each with a bounded number of
     queries, whatever the number of offers)."""
-    offers = Offer.objects.published()
+    # The search's stored words are for the database to match, never to show.
+    offers = Offer.objects.published().defer(*SEARCH_FIELDS)
     if detail == Detail.BARE:
         return offers
     offers = offers.select_related("organisation").with_positions()
