@@ -17,3 +17,8 @@ SECURE_SSL_REDIRECT = False
 # response cache middleware is left out.
 if os.environ.get("CACHE_WHOLE_RESPONSES", "1") == "0":
     MIDDLEWARE = [m for m in MIDDLEWARE if not m.endswith(".ResponseCacheMiddleware")]  # noqa: F405
+# The benchmark is one client that fires every page, cold and warm, from many connections: the
+# caps on expensive requests (sociale_kaart/throttle.py) would measure 429s instead of pages.
+# Set them through the environment for a run that measures a burst.
+EXPENSIVE_REQUESTS_PER_CLIENT = int(os.environ.get("EXPENSIVE_REQUESTS_PER_CLIENT", "0"))
+EXPENSIVE_CONCURRENT = int(os.environ.get("EXPENSIVE_CONCURRENT", "0"))

@@ -10,16 +10,26 @@ from django.views.decorators.http import require_safe
 
 from providers.public import offer_as_json
 from providers.selectors import Detail, Scope, allowed_params, offer_selection, published_offers
+from providers.views import has_free_text
 from sociale_kaart.api import field_error, json_error, json_query, page_envelope, positive_int
+from sociale_kaart.parsing import whole_number
 from sociale_kaart.response_cache import cache_public_page
+from sociale_kaart.throttle import limit_expensive
 
 DEFAULT_PER_PAGE = 25
 MAX_PER_PAGE = 100
 
 
+def is_expensive(request) -> bool:
+    """Free text, or more offers per page than the default: capped per client and in total."""
+    per_page = whole_number(request.GET.get("per_page", ""))
+    return has_free_text(request) or (per_page is not None and per_page > DEFAULT_PER_PAGE)
+
+
 @require_safe
 @json_query
 @cache_public_page(allowed_params=allowed_params(Scope.SEARCH, "page", "per_page"))
+@limit_expensive(is_expensive)
 def offer_list(request):
     filterset = offer_selection(request.GET, detail=Detail.FULL, request=request)
     errors = {}

@@ -1,6 +1,7 @@
 """Organisations, their offers, the cells those offers cover, and who may edit them."""
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -9,7 +10,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from frameworks.models import Phase, ViolenceType
-from providers.reference_lists import attach_reference_lists
+from providers.reference_lists import attach_positions, attach_reference_lists
 from sociale_kaart.cache import VersionedQuerySet
 from sociale_kaart.text import CleanShortTextsMixin
 
@@ -162,6 +163,7 @@ class OfferListsRecord(models.Model):
 
 class OfferQuerySet(VersionedQuerySet):
     _with_reference_lists = False
+    _with_positions = False
 
     def with_reference_lists(self):
         """Load the maintained lists (target groups, methods, ...) of the offers in one query
@@ -170,19 +172,36 @@ class OfferQuerySet(VersionedQuerySet):
         clone._with_reference_lists = True
         return clone
 
+    def with_positions(self):
+        """Load the positions of the offers, with their phases and violence types, in one query
+        (providers.reference_lists) when the queryset is evaluated."""
+        clone = self._chain()
+        clone._with_positions = True
+        return clone
+
     def _clone(self):
         clone = super()._clone()
         clone._with_reference_lists = self._with_reference_lists
+        clone._with_positions = self._with_positions
         return clone
 
     def _fetch_all(self):
         fresh = self._result_cache is None
         super()._fetch_all()
-        if fresh and self._with_reference_lists and issubclass(self._iterable_class, ModelIterable):
+        if not fresh or not issubclass(self._iterable_class, ModelIterable):
+            return
+        if self._with_positions:
+            attach_positions(self._result_cache)
+        if self._with_reference_lists:
             attach_reference_lists(self._result_cache)
 
     def published(self):
         return self.filter(published_condition())
+
+
+# Offer columns that only the database writes (the search's stored words); no history, form or
+# export shows them.
+SEARCH_FIELDS = ("search_text", "search_vector")
 
 
 class Offer(CleanShortTextsMixin, models.Model):
@@ -275,9 +294,16 @@ class Offer(CleanShortTextsMixin, models.Model):
     version = models.PositiveIntegerField("versie", default=1, editable=False)
     created_at = models.DateTimeField("aangemaakt op", auto_now_add=True)
     updated_at = models.DateTimeField("gewijzigd op", auto_now=True)
+    # The free-text search's stored words of the offer and its organisation (providers/search.py).
+    # On PostgreSQL the database keeps both current on every write (triggers of migration
+    # 0011_search_vector); whatever a save sends for them is overwritten. Empty on SQLite.
+    search_text = models.TextField("zoektekst", blank=True, default="", editable=False)
+    search_vector = SearchVectorField("zoekvector", null=True, editable=False)
 
     objects = OfferQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["version"], bases=[OfferListsRecord])
+    history = HistoricalRecords(
+        excluded_fields=["version", *SEARCH_FIELDS], bases=[OfferListsRecord]
+    )
 
     class Meta:
         ordering = ["organisation__name", "name"]

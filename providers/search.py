@@ -4,7 +4,7 @@ import re
 from functools import reduce
 from operator import and_, or_
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connections
 from django.db.models import Case, F, FloatField, Q, Value, When
 
@@ -79,6 +79,14 @@ def _field_rank(words: list[str]) -> Case:
     )
 
 
+def _stored_word_match(words: list[str]) -> Q:
+    """`_word_match` on the stored `search_text` (PostgreSQL): the four texts joined by
+    newlines. A word holds no whitespace, so it starts a word of the joined text exactly where
+    it starts a word of one of the four (a newline is a non-word character, as the start of a
+    text is). The regular expression alone decides; its trigram index finds the candidates."""
+    return reduce(and_, (Q(search_text__iregex=word_prefix_pattern(word)) for word in words))
+
+
 def search_text(queryset, text: str):
     """Offers whose name or description, or whose organisation's, matches `text`.
 
@@ -90,25 +98,22 @@ def search_text(queryset, text: str):
 
     Annotates `search_rank` (higher is better): first where all words occur (offer name,
     organisation name, description), then, on PostgreSQL, the full-text rank within that.
+
+    On PostgreSQL both matches read the offer's stored `search_vector` and `search_text`
+    (indexed, kept current by the database: migration 0011_search_vector), so that neither
+    the count nor the page computes a document per row. SQLite matches the four texts.
     """
     words = text.split()
     if not words:
         return queryset
     rank = _field_rank(words)
-    matches = _word_match(words)
     if connections[queryset.db].vendor == "postgresql":
-        document = (
-            SearchVector("name", weight="A", config=SEARCH_CONFIG)
-            + SearchVector("organisation__name", weight="B", config=SEARCH_CONFIG)
-            + SearchVector("description", weight="C", config=SEARCH_CONFIG)
-            + SearchVector("organisation__description", weight="D", config=SEARCH_CONFIG)
-        )
         query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
         # ts_rank stays below 1, so it only orders offers within one field rank.
-        return queryset.annotate(
-            search_document=document, search_rank=rank + SearchRank(document, query)
-        ).filter(Q(search_document=query) | matches)
-    return queryset.filter(matches).annotate(search_rank=rank)
+        return queryset.filter(Q(search_vector=query) | _stored_word_match(words)).annotate(
+            search_rank=rank + SearchRank(F("search_vector"), query)
+        )
+    return queryset.filter(_word_match(words)).annotate(search_rank=rank)
 
 
 def order_offers(queryset, sort: str | None, *, ranked: bool):

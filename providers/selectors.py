@@ -13,11 +13,10 @@ API which lists offers or counts them in a matrix calls.
 from enum import StrEnum
 from urllib.parse import urlencode
 
-from django.db.models import Prefetch
 from django.urls import reverse
 
 from providers.filters import CELL_FILTERS, ORDER_FILTERS, OfferFilterSet
-from providers.models import Offer, Position
+from providers.models import SEARCH_FIELDS, Offer
 
 
 class Scope(StrEnum):
@@ -36,13 +35,11 @@ class Detail(StrEnum):
 def published_offers(detail: Detail = Detail.BARE):
     """The published offers, loading what `detail` says (each with a bounded number of
     queries, whatever the number of offers)."""
-    offers = Offer.objects.published()
+    # The search's stored words are for the database to match, never to show.
+    offers = Offer.objects.published().defer(*SEARCH_FIELDS)
     if detail == Detail.BARE:
         return offers
-    positions = Position.objects.select_related("phase", "violence_type__framework")
-    offers = offers.select_related("organisation").prefetch_related(
-        Prefetch("positions", queryset=positions)
-    )
+    offers = offers.select_related("organisation").with_positions()
     return offers.with_reference_lists() if detail == Detail.FULL else offers
 
 

@@ -10,6 +10,7 @@ from providers.selectors import Detail, Scope, allowed_params, offer_selection, 
 from providers.verification import is_overdue
 from sociale_kaart.parsing import whole_number
 from sociale_kaart.response_cache import cache_public_page
+from sociale_kaart.throttle import limit_expensive
 
 RESULTS_PER_PAGE = 20
 ORGANISATIONS_PER_PAGE = 100
@@ -73,7 +74,13 @@ def _page(paginator: Paginator, raw: str | None):
     return paginator.page(number), ""
 
 
+def has_free_text(request) -> bool:
+    """A free-text search: the expensive kind, capped per client and in total."""
+    return bool(request.GET.get("q", "").strip())
+
+
 @cache_public_page(allowed_params=allowed_params(Scope.SEARCH, "page"))
+@limit_expensive(has_free_text)
 def offer_search(request):
     # In full: a result says which of its filtered facts are unknown.
     filterset = offer_selection(request.GET, detail=Detail.FULL, request=request)

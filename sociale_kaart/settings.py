@@ -263,6 +263,17 @@ MAX_UPLOAD_SIZE = int(os.environ.get("MAX_UPLOAD_SIZE", str(6 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 
+# --- Expensive requests (sociale_kaart/throttle.py) ------------------------------
+# Free text and large JSON pages that the response cache does not hold: per client at most
+# EXPENSIVE_REQUESTS_PER_CLIENT per EXPENSIVE_WINDOW_SECONDS, and at most EXPENSIVE_CONCURRENT
+# computing at once over all workers (keep it below the number of workers, so that one stays
+# free for everything else); beyond that a 429 with Retry-After. 0 switches a cap off.
+EXPENSIVE_REQUESTS_PER_CLIENT = int(os.environ.get("EXPENSIVE_REQUESTS_PER_CLIENT", "60"))
+EXPENSIVE_WINDOW_SECONDS = int(os.environ.get("EXPENSIVE_WINDOW_SECONDS", "60"))
+EXPENSIVE_CONCURRENT = int(os.environ.get("EXPENSIVE_CONCURRENT", "1"))
+EXPENSIVE_SLOT_SECONDS = int(os.environ.get("EXPENSIVE_SLOT_SECONDS", "30"))
+EXPENSIVE_CLIENT_HEADER = os.environ.get("EXPENSIVE_CLIENT_HEADER", "")
+
 # Spreadsheet import and export in the admin (django-import-export): a confirmed import runs
 # in one transaction, so that it writes everything or nothing.
 IMPORT_EXPORT_USE_TRANSACTIONS = True

@@ -23,6 +23,14 @@ def _clear_cache():
 
 
 @pytest.fixture(autouse=True)
+def _no_caps_on_expensive_requests(settings):
+    """Tests fire many searches in a row from one client; tests/test_throttle.py sets the caps
+    it checks (sociale_kaart/throttle.py)."""
+    settings.EXPENSIVE_REQUESTS_PER_CLIENT = 0
+    settings.EXPENSIVE_CONCURRENT = 0
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """The production hasher spends a quarter of a second on every password on purpose; tests
     create and log in many users, and what they check does not depend on the hasher."""
