@@ -221,7 +221,7 @@ def worker_explain(args) -> None:
     from django.db import connection
 
     from frameworks.models import Framework
-    from providers.matrix.coverage import cell_organisations_query, organisations_query
+    from providers.matrix.coverage import cell_organisations_query
     from providers.models import Offer
     from providers.selectors import Scope, offer_selection
 
@@ -238,20 +238,14 @@ def worker_explain(args) -> None:
     year_ago = date.today() - timedelta(days=365)
     queries = [
         (
-            "Matrix HGKM, cellen zonder filter (`cell_organisations_query`): leest ongeveer de "
-            "helft van alle posities, dus een sequentiële scan met hash joins is hier de goede "
-            "keuze",
-            cell_organisations_query(violence_type_ids),
+            "Alle matrices zonder filter, de gedeelde basis (`cell_organisations_query`): één "
+            "gegroepeerde query over alle gepubliceerde posities, per cel de organisaties",
+            cell_organisations_query(),
         ),
         (
             "Matrix HGKM met rol = aanbieder en leeftijdsgroep = minderjarigen (via "
             "`offer_selection`)",
             cell_organisations_query(violence_type_ids, filtered),
-        ),
-        (
-            "Nog niet gepositioneerd (`organisations_query`): per organisatie een EXISTS over "
-            "`offer_status_org_idx` en de unieke index van de posities",
-            organisations_query(violence_type_ids),
         ),
         (
             "Zoeken naar één cel (kindermishandeling x preventie), zoals 'en N meer' linkt: "
