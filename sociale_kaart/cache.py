@@ -31,8 +31,10 @@ import logging
 import threading
 import time
 from collections import OrderedDict
+from contextlib import contextmanager
+from contextvars import ContextVar
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
@@ -59,18 +61,71 @@ def _shared(operation: str, *args, **kwargs):
         return None
 
 
+# The data version as read once for the current request (`version_scope`): a page asks for
+# it several times (the response key, each matrix, the filter choices), Redis answers once.
+_request_version: ContextVar[list | None] = ContextVar("request_data_version", default=None)
+
+
+@contextmanager
+def version_scope():
+    """Read the data version at most once inside this block (one request), unless the block
+    bumps it itself. Another process's bump is seen by the next request, never later."""
+    token = _request_version.set([None])
+    try:
+        yield
+    finally:
+        _request_version.reset(token)
+
+
+def _redis_client(backend):
+    """A Redis client kept on `backend` (Django's RedisCache, which builds a new client for
+    every operation), so that the warm path's one read of the data version costs one round
+    trip and nothing else; None for other backends."""
+    client = backend.__dict__.get("_data_version_client")
+    if client is None:
+        from django.core.cache.backends.redis import RedisCache
+
+        if not isinstance(backend, RedisCache):
+            return None
+        client = backend._cache.get_client(write=True)
+        backend.__dict__["_data_version_client"] = client
+    return client
+
+
+def _read_version():
+    backend = caches["default"]
+    client = _redis_client(backend)
+    if client is None:
+        return _shared("get", VERSION_KEY)
+    try:
+        value = client.get(backend.make_and_validate_key(VERSION_KEY))
+    except CACHE_ERRORS:
+        logger.warning("cache unavailable: get failed")
+        return None
+    # Django's RedisCache stores integers as plain numbers (so that INCR works on them).
+    return None if value is None else int(value)
+
+
 def data_version() -> int | None:
     """The current data version (None when the cache cannot be reached). It starts at the
     clock, so that a version lost from the cache (evicted, flushed) never comes back as a value
-    that older entries still carry."""
-    version = _shared("get", VERSION_KEY)
+    that older entries still carry. Read once per `version_scope`."""
+    memo = _request_version.get()
+    if memo is not None and memo[0] is not None:
+        return memo[0]
+    version = _read_version()
     if version is None:
         _shared("add", VERSION_KEY, time.time_ns(), timeout=None)
-        version = _shared("get", VERSION_KEY)
+        version = _read_version()
+    if memo is not None:
+        memo[0] = version
     return version
 
 
 def _bump() -> None:
+    memo = _request_version.get()
+    if memo is not None:
+        memo[0] = None
     try:
         cache.incr(VERSION_KEY)
     except ValueError:  # the key is gone: start from the clock again
@@ -79,10 +134,24 @@ def _bump() -> None:
         logger.error("cache unavailable: the data version could not be bumped")
 
 
-def bump_data_version() -> None:
-    """Make every cached coverage and response obsolete: now, and after the commit."""
+def _bump_on_commit() -> None:
     _bump()
-    transaction.on_commit(_bump)
+
+
+def bump_data_version() -> None:
+    """Make every cached coverage and response obsolete: now, and after the commit.
+
+    Now, so that this process (and a test inside its transaction) never reads its own earlier
+    entries; after the commit, so that a request elsewhere that read the old data in between
+    cannot keep it under the new version. A save writes several rows (the offer, its lists,
+    its positions): each bumps at once, the commit bumps once; a write outside a transaction
+    is committed already and bumps once."""
+    _bump()
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:  # autocommit: the write is committed already
+        return
+    if not any(func is _bump_on_commit for _, func, _ in connection.run_on_commit):
+        transaction.on_commit(_bump_on_commit)
 
 
 def versioned_key(*parts) -> str | None:
@@ -131,8 +200,20 @@ _local_values = _LocalLRU(max_entries=16, max_bytes=64 * 1024 * 1024)  # compute
 _local_responses = _LocalLRU(max_entries=256, max_bytes=64 * 1024 * 1024)  # page bodies
 
 
+# Single flight: while one process computes an entry, the others wait for it this long at
+# most (then compute it themselves), polling the shared cache.
+COMPUTE_LOCK_TIMEOUT = 60
+COMPUTE_WAIT = 15.0
+_POLL_FIRST, _POLL_MAX = 0.002, 0.05
+
+
 def get_or_compute(key: str | None, compute, size=lambda value: 1):
     """The value under `key`, from this process, the shared cache, or `compute()`.
+
+    Computed once, not once per process: the first to miss takes a lock in the shared cache
+    and computes; the others (other workers, other threads) wait for its value. Nothing older
+    is served meanwhile: a key holds the data version, so an entry of the previous version
+    could show data that a partner just hid.
 
     The value may be shared between requests of this process: treat it as read-only.
     """
@@ -142,9 +223,36 @@ def get_or_compute(key: str | None, compute, size=lambda value: 1):
     if value is None:
         value = _shared("get", key)
         if value is None:
-            value = compute()
-            _shared("set", key, value, TIMEOUT)
+            value = single_flight(key, compute)
         _local_values.set(key, value, size(value))
+    return value
+
+
+def single_flight(key: str, compute):
+    """`compute()` stored under `key` in the shared cache, computed by one caller at a time:
+    a caller that finds another computing the same key waits for its result (at most
+    COMPUTE_WAIT seconds, or until that one gives up) instead of computing it again."""
+    lock = f"{key}:computing"
+    acquired = _shared("add", lock, 1, COMPUTE_LOCK_TIMEOUT)
+    if acquired is False:
+        deadline = time.monotonic() + COMPUTE_WAIT
+        pause = _POLL_FIRST
+        while time.monotonic() < deadline:
+            time.sleep(pause)
+            pause = min(pause * 2, _POLL_MAX)
+            value = _shared("get", key)
+            if value is not None:
+                return value
+            if not _shared("get", lock):  # it failed: try to take over
+                acquired = _shared("add", lock, 1, COMPUTE_LOCK_TIMEOUT)
+                if acquired is not False:
+                    break
+    try:
+        value = compute()
+        _shared("set", key, value, TIMEOUT)
+    finally:
+        if acquired:
+            _shared("delete", lock)
     return value
 
 

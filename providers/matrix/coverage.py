@@ -58,6 +58,8 @@ def shade(count: int, highest: int) -> int:
 class OrganisationRef:
     name: str
     slug: str
+    # The organisation's id: what the JSON's cells list (its `organisations` table names it).
+    pk: int = field(default=0, compare=False)
 
     @property
     def url(self) -> str:
@@ -298,7 +300,7 @@ def _compute_coverage_base() -> CoverageBase:
     organisations = sorted(
         Organisation.objects.order_by().values_list("name", "slug", "pk"), key=lambda o: o[:2]
     )
-    refs = {pk: OrganisationRef(name=name, slug=slug) for name, slug, pk in organisations}
+    refs = {pk: OrganisationRef(name=name, slug=slug, pk=pk) for name, slug, pk in organisations}
     rank = {pk: index for index, (_, _, pk) in enumerate(organisations)}
     cells = {}
     positioned_in: dict[int, set[int]] = defaultdict(set)
@@ -373,26 +375,37 @@ def _build_matrix(framework, base: CoverageBase, cells, unknown, admitted) -> Ma
 
 
 def matrix_as_json(matrix: Matrix) -> dict:
-    """The matrix in the public JSON shape of `/api/kaart/<slug>/`."""
+    """The matrix in the public JSON shape of `/api/kaart/<slug>/`: every organisation the
+    matrix names once, in `organisations` (id, slug, name; alphabetical), and elsewhere only
+    its id, so that the answer grows with the organisations, not with cells times names."""
+    named: dict[int, OrganisationRef] = {}
+    for cell in matrix.cells:
+        for organisation in (*cell.organisations, *cell.unknown_organisations):
+            named[organisation.pk] = organisation
+    for organisation in (*matrix.unpositioned_organisations, *matrix.elsewhere_organisations):
+        named[organisation.pk] = organisation
 
-    def refs(organisations):
-        return [{"slug": o.slug, "name": o.name} for o in organisations]
+    def ids(organisations):
+        return [organisation.pk for organisation in organisations]
 
     return {
         "framework": {"slug": matrix.framework.slug, "name": matrix.framework.name},
         "thin_threshold": matrix.thin_threshold,
         "phases": [{"slug": p.slug, "name": p.name} for p in matrix.phases],
         "violence_types": [{"slug": v.slug, "name": v.name} for v in matrix.violence_types],
+        "organisations": [
+            {"id": o.pk, "slug": o.slug, "name": o.name} for o in sorted(named.values())
+        ],
         "cells": [
             {
                 "phase": cell.phase.slug,
                 "violence_type": cell.violence_type.slug,
-                "organisations": refs(cell.organisations),
+                "organisations": ids(cell.organisations),
                 "count": cell.count,
                 "status": cell.status,
                 "confirmed_count": cell.confirmed_count,
                 "unconfirmed": cell.unconfirmed,
-                "unknown_organisations": refs(cell.unknown_organisations),
+                "unknown_organisations": ids(cell.unknown_organisations),
                 "unknown_count": cell.unknown_count,
             }
             for cell in matrix.cells
@@ -400,8 +413,8 @@ def matrix_as_json(matrix: Matrix) -> dict:
         "phase_totals": matrix.phase_totals(),
         "violence_type_totals": matrix.violence_type_totals_by_slug(),
         "total": matrix.total,
-        "unpositioned_organisations": refs(matrix.unpositioned_organisations),
-        "elsewhere_organisations": refs(matrix.elsewhere_organisations),
+        "unpositioned_organisations": ids(matrix.unpositioned_organisations),
+        "elsewhere_organisations": ids(matrix.elsewhere_organisations),
         "unknown_facts": [
             {"filter": fact.name, "label": fact.label, "offers": fact.count}
             for fact in matrix.unknown_facts
