@@ -30,7 +30,7 @@ from django.urls import Resolver404, resolve
 from django.utils.cache import cc_delim_re, patch_vary_headers
 from django.utils.text import compress_string
 
-from sociale_kaart.cache import store_response, stored_response, version_scope, versioned_key
+from sociale_kaart.cache import stored_or_rendered, version_scope, versioned_key
 
 # The marker a view carries: the query parameter names it may be cached for.
 PARAMS_ATTRIBUTE = "response_cache_params"
@@ -65,14 +65,18 @@ class ResponseCacheMiddleware:
         key = self._key(request)
         if key is None:
             return self.get_response(request)
-        stored = stored_response(key)
-        if stored is None:
-            response = self.get_response(request)
+        rendered = {}
+
+        def render():
+            response = rendered["response"] = self.get_response(request)
             if request.method != "GET" or not _is_cacheable(request, response):
-                return response
+                return None
             headers = [(name, value) for name, value in response.items()]
-            stored = (response.status_code, headers, response.content, _compressed(response))
-            store_response(key, stored, len(response.content) + len(stored[3] or b""))
+            return (response.status_code, headers, response.content, _compressed(response))
+
+        stored = stored_or_rendered(key, render, size=_stored_size)
+        if stored is None:
+            return rendered["response"]
         return _from_stored(request, stored)
 
     def _key(self, request) -> str | None:
@@ -109,6 +113,10 @@ def _is_cacheable(request, response) -> bool:
         and not request.META.get("CSRF_COOKIE_USED")
         and not isinstance(getattr(request, "_csp_nonce", None), str)
     )
+
+
+def _stored_size(stored) -> int:
+    return len(stored[2]) + len(stored[3] or b"")
 
 
 def _compressed(response) -> bytes | None:

@@ -218,3 +218,60 @@ def test_pages_with_a_session_and_html_pages_are_not_compressed(client, baseline
     response = client.get("/api/kaart/hgkm/", HTTP_ACCEPT_ENCODING="gzip")
     assert response.status_code == 200
     assert "Content-Encoding" not in response
+
+
+def compute_in_thread(key, compute):
+    results = {}
+    thread = threading.Thread(
+        target=lambda: results.setdefault("value", get_or_compute(key, compute))
+    )
+    thread.start()
+    return thread, results
+
+
+@pytest.mark.parametrize(("hides", "waiting_caller_gets"), [(False, "old"), (True, "new")])
+def test_while_one_caller_computes_after_a_save_the_others_get_the_previous_entry_only_if_safe(
+    db, hides, waiting_caller_gets
+):
+    question = ("matrix", uuid.uuid4().hex)
+    assert get_or_compute(versioned_key(*question), lambda: "old") == "old"
+    data_cache.bump_data_version(hides=hides)
+    key = versioned_key(*question)
+    started, release = threading.Event(), threading.Event()
+
+    def compute_new():
+        started.set()
+        assert release.wait(5)
+        return "new"
+
+    computing, computed = compute_in_thread(key, compute_new)
+    assert started.wait(5)
+    threading.Timer(0.2, release.set).start()
+    waiting, waited = compute_in_thread(key, lambda: pytest.fail("computed twice"))
+    waiting.join(10)
+    computing.join(10)
+    assert computed == {"value": "new"}
+    assert waited == {"value": waiting_caller_gets}
+    assert get_or_compute(key, lambda: pytest.fail("computed twice")) == "new"
+
+
+def hide_version():
+    return data_cache._versions()[1]
+
+
+@pytest.mark.parametrize(
+    ("changes", "hides"),
+    [
+        ({"waiting_weeks": "3"}, False),
+        ({"phone": "020 123 45 67"}, False),
+        ({"status": "concept"}, True),
+        ({"status": "gearchiveerd"}, True),
+        ({"address_confidential": "on"}, True),
+    ],
+)
+def test_only_saves_that_hide_something_forbid_serving_an_earlier_page(
+    client, baseline, municipality, changes, hides
+):
+    before = hide_version()
+    admin_change(municipality, Offer, Offer.objects.get(slug=TRIAS_OFFER), **changes)
+    assert (hide_version() != before) is hides
