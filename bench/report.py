@@ -437,8 +437,11 @@ sk_bench`). Redis op `redis://127.0.0.1:6379/4` (of `BENCH_REDIS_URL`) dient als
 gunicorn; zonder Redis draait gunicorn met de cache in het geheugen van elk proces. `wrk`
 (`apt-get install wrk`) maakt de belasting; zonder wrk doet een kleine Python-client met
 threads dat. `.venv/bin/python bench/run.py --quick` is een proefrit op de basisgegevens. Een
-run duurt ongeveer 4 tot 6 minuten en stopt na 12 minuten met nieuwe stappen. Al het verkeer
-gaat over 127.0.0.1; gunicorn luistert op poort 8804 (`BENCH_PORT`).
+run duurt ongeveer 6 tot 10 minuten en stopt na 12 minuten met nieuwe stappen. Al het verkeer
+gaat over 127.0.0.1; gunicorn luistert op poort 8804 (`BENCH_PORT`). Een andere database dan
+`*bench*` alleen bewust: `BENCH_ALLOW_DATABASE=<naam>`. `BENCH_SCALE=5 make bench` meet op
+PostgreSQL daarna ook op vijf keer de landelijke omvang (alleen koud en de omvang van de
+antwoorden; de run mag dan 25 minuten duren).
 
 **Omvang.** *Basisgegevens 2023*: `load_baseline`. *Landelijke omvang*: daarbovenop
 `python -m bench.generate_demo_data --organisations 2500 --offers 12500 --seed 1` (rollen
@@ -447,11 +450,21 @@ zoals in `fixtures/organisations.csv`, posities per cel zo scheef verdeeld als i
 
 **Wat de snelheid maakt.**
 
-- `providers/matrix/coverage.py` rekent een matrix uit met vier queries, onafhankelijk van
-  de omvang: fasen, geweldsvormen, één gegroepeerde query (fase, geweldsvorm, organisatie) over de
-  posities, en één query over de organisaties (naam, wel/niet gepositioneerd, toegelaten door
-  de filters). De matrix wordt gecachet per analysekader, drempel, filters (als querystring) en
-  *dataversie*.
+- `providers/matrix/coverage.py` begint elke matrix bij één gedeelde basis, per dataversie en
+  dag één keer berekend voor beide analysekaders, de startpagina en elke filter: fasen,
+  geweldsvormen, de organisaties en één gegroepeerde query over alle gepubliceerde posities die
+  per cel de organisaties geeft (`ARRAY_AGG` op PostgreSQL, `GROUP_CONCAT` op SQLite). Een matrix
+  zonder filter heeft verder niets nodig; met filters komt er één gegroepeerde query over de
+  selectie bij (twee bij een filter op een gegeven dat onbekend mag zijn) en één voor de
+  organisaties die de rolfilter toelaat. De matrix wordt gecachet per analysekader, drempel,
+  filters (als querystring) en *dataversie*.
+- Koud na een opslag: een cache-ingang wordt door één proces berekend (een slot in Redis); wie
+  hem intussen vraagt, krijgt de vorige versie als geen schrijfactie sindsdien iets kan hebben
+  verborgen (een geheim adres, depubliceren, archiveren, verwijderen: die hogen ook de
+  *verbergversie* op), en wacht anders op de nieuwe. Een opslag hoogt bij de commit één keer op,
+  niet per rij. De dataversie leest elk verzoek één keer, over een vaste Redis-client.
+- De matrix-JSON noemt elke organisatie één keer (`organisations`) en verder alleen ids; de
+  anonieme JSON gaat gzip over de lijn als de client dat aanneemt.
 - Home, matrixpagina's, matrix-JSON, zoeken (pagina en JSON), organisatie- en aanbodpagina's
   (ook het aanbod als JSON) worden voor anonieme bezoekers ook als geheel gecachet (per URL en
   dataversie; alleen met bekende filterparameters, niet met een sessie, en nooit een antwoord
