@@ -28,9 +28,16 @@ HOST = "127.0.0.1"
 PORT = int(os.environ.get("BENCH_PORT", "8804"))
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/4")
 NATIONAL = {"organisations": 2500, "offers": 12500, "seed": 1}
+# BENCH_SCALE=5 adds a run on PostgreSQL at that many times the national size.
+SCALE = int(os.environ.get("BENCH_SCALE", "1"))
+LARGE = {"organisations": 2500 * SCALE, "offers": 12500 * SCALE, "seed": 1}
 TRIVIAL = "/bench/ok/"
-# Stop starting new steps after this long, so that a run stays well under 15 minutes.
-DEADLINE_SECONDS = 12 * 60
+# Stop starting new steps after this long, so that a run stays well under 15 minutes (30 with
+# the large run).
+DEADLINE_SECONDS = (25 if SCALE > 1 else 12) * 60
+# The data version's key in the bench's Redis database (Django's default key function), which
+# the cold measurement raises as a save does.
+VERSION_REDIS_KEY = ":1:sociale-kaart:data-version"
 
 # (label, path, kind); {offer} and {organisation} are filled in per data set.
 PAGES = [
@@ -54,6 +61,7 @@ PAGES = [
     ("Zoeken, één cel", "/aanbod/?violence_type=kindermishandeling&phase=preventie", "page"),
     ("Zoeken, vrije tekst", "/aanbod/?q=daderhulp", "page"),
     ("Zoeken JSON", "/api/aanbod/", "page"),
+    ("Zoeken JSON, 100 per pagina", "/api/aanbod/?per_page=100", "page"),
     (
         "Zoeken JSON, één cel",
         "/api/aanbod/?violence_type=kindermishandeling&phase=preventie",
@@ -69,6 +77,19 @@ PAGES = [
 # Warm samples: rounds over all pages (see `interleaved`).
 ROUNDS_MIN, ROUNDS_MAX, ROUNDS_BUDGET, SLOW_ROUNDS = 5, 40, 15.0, 3
 COLD_SAMPLES = 3  # cold Excel downloads over HTTP, each on a fresh server
+COLD_HTTP_SAMPLES = 5  # first requests after a save, per page
+# What referrers load while partners save (the churn run): matrices and searches.
+CHURN_PATHS = [
+    "/",
+    "/kaart/hgkm/",
+    "/kaart/hgkm/?role=aanbieder&age_group=minderjarigen",
+    "/kaart/seksueel-geweld/",
+    "/api/kaart/hgkm/",
+    "/aanbod/",
+    "/aanbod/?violence_type=kindermishandeling&phase=preventie",
+    "/api/aanbod/?per_page=100",
+]
+CHURN_SECONDS = 30
 SLOW_MS = 300  # a page whose warm request takes longer is sampled only SLOW_ROUNDS times
 LOAD_CONNECTIONS = 4
 
@@ -104,12 +125,16 @@ def interleaved(get, paths: list[str], slow: set[str]) -> dict[str, list[float]]
 
 def http_get(path: str, timeout: float = 60) -> int:
     """GET `path` from the benchmark's gunicorn on a new connection; the status."""
+    return http_fetch(path, timeout=timeout)[0]
+
+
+def http_fetch(path: str, timeout: float = 60, encoding: str = "identity") -> tuple[int, int]:
+    """GET `path` on a new connection: the status and the bytes of the body on the wire."""
     connection = http.client.HTTPConnection(HOST, PORT, timeout=timeout)
     try:
-        connection.request("GET", path, headers={"Accept-Encoding": "identity"})
+        connection.request("GET", path, headers={"Accept-Encoding": encoding})
         response = connection.getresponse()
-        response.read()
-        return response.status
+        return response.status, len(response.read())
     finally:
         connection.close()
 
@@ -166,6 +191,7 @@ def worker_inprocess(args) -> None:
             cold = time.perf_counter() - begin
         if response.status_code != 200:
             sys.exit(f"{label} ({path}) answered {response.status_code}, not 200.")
+        compressed = client.get(path, HTTP_ACCEPT_ENCODING="gzip")
         pages.append(
             {
                 "label": label,
@@ -175,6 +201,8 @@ def worker_inprocess(args) -> None:
                 "queries": len(queries.captured_queries),
                 "cold_ms": cold * 1000,
                 "response_cached": _response_cached(path),
+                "bytes": len(response.content),
+                "wire_bytes": len(compressed.content),
             }
         )
     paths = [page["path"] for page in pages]
@@ -221,7 +249,7 @@ def worker_explain(args) -> None:
     from django.db import connection
 
     from frameworks.models import Framework
-    from providers.matrix.coverage import cell_organisations_query, organisations_query
+    from providers.matrix.coverage import cell_organisations_query
     from providers.models import Offer
     from providers.selectors import Scope, offer_selection
 
@@ -238,20 +266,14 @@ def worker_explain(args) -> None:
     year_ago = date.today() - timedelta(days=365)
     queries = [
         (
-            "Matrix HGKM, cellen zonder filter (`cell_organisations_query`): leest ongeveer de "
-            "helft van alle posities, dus een sequentiële scan met hash joins is hier de goede "
-            "keuze",
-            cell_organisations_query(violence_type_ids),
+            "Alle matrices zonder filter, de gedeelde basis (`cell_organisations_query`): één "
+            "gegroepeerde query over alle gepubliceerde posities, per cel de organisaties",
+            cell_organisations_query(),
         ),
         (
             "Matrix HGKM met rol = aanbieder en leeftijdsgroep = minderjarigen (via "
             "`offer_selection`)",
             cell_organisations_query(violence_type_ids, filtered),
-        ),
-        (
-            "Nog niet gepositioneerd (`organisations_query`): per organisatie een EXISTS over "
-            "`offer_status_org_idx` en de unieke index van de posities",
-            organisations_query(violence_type_ids),
         ),
         (
             "Zoeken naar één cel (kindermishandeling x preventie), zoals 'en N meer' linkt: "
@@ -318,13 +340,42 @@ def worker_load(args) -> None:
                 "seconds": args.seconds,
                 "p50_ms": statistics.median(ordered) * 1000 if ordered else None,
                 "p95_ms": ordered[round(0.95 * (len(ordered) - 1))] * 1000 if ordered else None,
+                "p99_ms": ordered[round(0.99 * (len(ordered) - 1))] * 1000 if ordered else None,
                 "errors": errors,
             }
         )
     )
 
 
-WORKERS = {"inprocess": worker_inprocess, "explain": worker_explain, "load": worker_load}
+def worker_churn(args) -> None:
+    """One offer save per second for `--seconds`, as partners save in the admin (through
+    `providers.services.offer_save`, in a transaction, bumping the data version); prints how
+    many saves were made."""
+    import django
+
+    django.setup()
+    from providers.models import Offer
+    from providers.services import offer_save
+
+    pks = list(Offer.objects.published().order_by("pk").values_list("pk", flat=True)[:500])
+    stop_at = time.monotonic() + args.seconds
+    saves = 0
+    while time.monotonic() < stop_at:
+        began = time.monotonic()
+        offer = Offer.objects.get(pk=pks[saves % len(pks)])
+        offer.waiting_weeks = ((offer.waiting_weeks or 0) + 1) % 12
+        offer_save(offer=offer, user=None)
+        saves += 1
+        time.sleep(max(0.0, 1.0 - (time.monotonic() - began)))
+    print(json.dumps({"saves": saves, "seconds": args.seconds}))
+
+
+WORKERS = {
+    "inprocess": worker_inprocess,
+    "explain": worker_explain,
+    "load": worker_load,
+    "churn": worker_churn,
+}
 
 
 # The machine -------------------------------------------------------------------------------
@@ -519,6 +570,74 @@ class Run:
             }
         return results
 
+    def measure_cold_http(self, env, pages) -> dict[str, dict]:
+        """The first request of each page after a save, over HTTP: the data version raised in
+        the bench's Redis database (as every save raises it), then the trivial view and the
+        page, COLD_HTTP_SAMPLES times per page. Also the bytes each page sends, plain and
+        with `Accept-Encoding: gzip`."""
+        import redis
+
+        client = redis.Redis.from_url(env["REDIS_URL"], socket_timeout=5)
+        server = self.start_server(env)
+        try:
+            for page in pages:  # wake both workers: code, templates, connections
+                http_get(page["path"])
+            results = {}
+            for page in pages:
+                if page["kind"] in ("trivial", "excel"):
+                    continue
+                trivial, cold, statuses = [], [], set()
+                for _ in range(COLD_HTTP_SAMPLES):
+                    client.incr(VERSION_REDIS_KEY)
+                    begin = time.perf_counter()
+                    http_get(TRIVIAL)
+                    trivial.append((time.perf_counter() - begin) * 1000)
+                    begin = time.perf_counter()
+                    status, plain = http_fetch(page["path"])
+                    cold.append((time.perf_counter() - begin) * 1000)
+                    statuses.add(status)
+                _, wire = http_fetch(page["path"], encoding="gzip")
+                results[page["path"]] = {
+                    "median_ms": statistics.median(cold),
+                    "max_ms": max(cold),
+                    "trivial_ms": statistics.median(trivial),
+                    "statuses": sorted(statuses),
+                    "bytes": plain,
+                    "wire_bytes": wire,
+                }
+            return results
+        finally:
+            self.stop_server(server)
+
+    def churn(self, env) -> dict:
+        """Referrers loading matrices and searches (CHURN_PATHS, LOAD_CONNECTIONS threads),
+        first quiet, then while a partner saves an offer every second; the same server."""
+        server = self.start_server(env)
+        try:
+            for path in CHURN_PATHS:
+                http_get(path)
+            load_args = (
+                "--paths",
+                json.dumps(CHURN_PATHS),
+                "--seconds",
+                str(CHURN_SECONDS),
+                "--connections",
+                str(LOAD_CONNECTIONS),
+            )
+            quiet = json.loads(self.worker(env, "load", *load_args))
+            saver = subprocess.Popen(
+                [PYTHON, "-m", "bench.run", "--worker", "churn", "--seconds", str(CHURN_SECONDS)],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+            busy = json.loads(self.worker(env, "load", *load_args))
+            saves = json.loads(saver.communicate(timeout=CHURN_SECONDS + 60)[0])
+            return {"quiet": quiet, "churn": busy, "saves": saves["saves"]}
+        finally:
+            self.stop_server(server)
+
     def load(self, env, pages) -> dict:
         """Bounded load against gunicorn (2 workers) from a second process: every page but the
         trivial view, the Excel exports a quarter as often as the others."""
@@ -597,50 +716,60 @@ end
         url = os.environ.get("DATABASE_URL", "")
         if url.startswith(("postgres://", "postgresql://")):
             name = urlsplit(url).path.lstrip("/")
-            if "bench" not in name:
+            if "bench" not in name and name != os.environ.get("BENCH_ALLOW_DATABASE"):
                 sys.exit(
                     f"DATABASE_URL points to '{name}'; the benchmark replaces the demo data and "
                     "reloads the baseline, so it only runs on a database whose name contains "
-                    "'bench' (createdb -h 127.0.0.1 -U postgres sk_bench)."
+                    "'bench' (createdb -h 127.0.0.1 -U postgres sk_bench), or on the one "
+                    "named in BENCH_ALLOW_DATABASE."
                 )
             backends.append(("PostgreSQL", url))
         return backends
 
-    def generate_national(self, env, backend) -> dict:
-        """Generate the national demo data; how long it took, inside and with Django's start."""
-        self.log(f"{backend}: generate_demo_data")
+    def generate_national(self, env, backend, size=NATIONAL, label="national") -> dict:
+        """Generate the demo data of `size` (in place of any earlier demo data); how long it
+        took, inside and with Django's start."""
+        self.log(f"{backend}: generate_demo_data {label}")
         begin = time.perf_counter()
         output = self.demo_data(
             env,
+            "--clear",
             "--organisations",
-            str(NATIONAL["organisations"]),
+            str(size["organisations"]),
             "--offers",
-            str(NATIONAL["offers"]),
+            str(size["offers"]),
             "--seed",
-            str(NATIONAL["seed"]),
+            str(size["seed"]),
         )
         wall = time.perf_counter() - begin
         inner = re.search(r"gemaakt in ([\d.]+) s", output)
         return {
             "backend": backend,
+            "size": label,
             "seconds": float(inner.group(1)) if inner else wall,
             "wall": wall,
         }
 
     def measure_size(self, env, http_env, backend, size) -> dict:
-        """Everything measured on one backend at one size."""
+        """Everything measured on one backend at one size (the large size: cold and sizes)."""
         self.log(f"{backend}, {size}: in-process")
         inprocess = json.loads(self.worker(env, "inprocess"))
         pages = inprocess["pages"]
-        self.log(f"{backend}, {size}: HTTP")
         run = {
             "backend": backend,
             "size": size,
             "database": inprocess["database"],
             "counts": inprocess["counts"],
             "pages": pages,
-            "http": self.measure_http(http_env, pages),
+            "http": {},
         }
+        if "REDIS_URL" in http_env and backend == "PostgreSQL" and size != "baseline":
+            self.log(f"{backend}, {size}: cold over HTTP, after a save")
+            run["cold_http"] = self.measure_cold_http(http_env, pages)
+        if size == "large":
+            return run
+        self.log(f"{backend}, {size}: HTTP")
+        run["http"] = self.measure_http(http_env, pages)
         self.log(f"{backend}, {size}: Excel downloads, cold, over HTTP")
         run["cold_downloads"] = self.measure_cold_downloads(http_env, pages)
         if backend == "PostgreSQL" and size == "national":
@@ -651,6 +780,9 @@ end
             )
             self.log(f"{backend}, {size}: load for {self.load_seconds} s")
             run["load"] = self.load(http_env, pages)
+            if "REDIS_URL" in http_env:
+                self.log(f"{backend}, {size}: churn, {CHURN_SECONDS} s quiet and saving")
+                run["churn"] = self.churn(http_env)
             self.log(f"{backend}, {size}: EXPLAIN")
             run["explain"] = self.worker(env, "explain")
         return run
@@ -673,17 +805,24 @@ end
         self.manage(self.env, "collectstatic", "--noinput")
         sizes = ["baseline"] if self.quick else ["baseline", "national"]
         for backend, url in self.backends():
+            backend_sizes = sizes + (
+                ["large"] if backend == "PostgreSQL" and SCALE > 1 and not self.quick else []
+            )
             env = {**self.env, "DATABASE_URL": url}
             self.log(f"{backend}: migrate, baseline")
             self.manage(env, "migrate", "--noinput")
             self.demo_data(env, "--clear")
             self.manage(env, "load_baseline", "--force")
-            for size in sizes:
+            for size in backend_sizes:
                 if self.out_of_time():
                     self.notes.append(f"{backend}, {size}: overgeslagen (tijdslimiet).")
                     continue
                 if size == "national":
                     report["generation"].append(self.generate_national(env, backend))
+                if size == "large":
+                    report["generation"].append(
+                        self.generate_national(env, backend, LARGE, "large")
+                    )
                 http_env = {**env, **http_env_extra}
                 report["runs"].append(self.measure_size(env, http_env, backend, size))
             self.demo_data(env, "--clear")

@@ -145,6 +145,11 @@ class Organisation(CleanShortTextsMixin, models.Model):
     def get_absolute_url(self):
         return reverse("providers:organisation-detail", kwargs={"slug": self.slug})
 
+    def saved_change_hides_data(self, *, created: bool) -> bool:
+        """An organisation holds nothing confidential: a save hides nothing that pages
+        showed (sociale_kaart.cache serves the previous page while the new one is made)."""
+        return False
+
     @property
     def labels(self) -> list[str]:
         return [label.strip() for label in self.report_labels.split(",") if label.strip()]
@@ -164,6 +169,8 @@ class OfferListsRecord(models.Model):
 class OfferQuerySet(VersionedQuerySet):
     _with_reference_lists = False
     _with_positions = False
+    # Confirming offers in bulk hides nothing (see VersionedQuerySet).
+    safe_update_fields = frozenset({"version", "last_verified"})
 
     def with_reference_lists(self):
         """Load the maintained lists (target groups, methods, ...) of the offers in one query
@@ -326,6 +333,32 @@ class Offer(CleanShortTextsMixin, models.Model):
     def get_absolute_url(self):
         return reverse("providers:offer-detail", kwargs={"slug": self.slug})
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        offer = super().from_db(db, field_names, values)
+        offer._saved_visibility = offer._visibility()
+        return offer
+
+    def _visibility(self):
+        """(published, address public) as far as loaded; None for a field not loaded."""
+        status = self.__dict__.get("status")
+        confidential = self.__dict__.get("address_confidential")
+        return (
+            None if status is None else status == self.Status.PUBLISHED,
+            None if confidential is None else not confidential,
+        )
+
+    def saved_change_hides_data(self, *, created: bool) -> bool:
+        """Whether the save just made may hide what public pages showed: it unpublished or
+        archived the offer, or made its address confidential; when the state before is not
+        known, it may (sociale_kaart.cache never serves an earlier page after such a save).
+        Remembers the saved state for the next save of this instance."""
+        before = (False, False) if created else getattr(self, "_saved_visibility", (None, None))
+        self._saved_visibility = after = self._visibility()
+        return any(
+            was is not False and now is not True for was, now in zip(before, after, strict=True)
+        )
+
     def clean(self):
         if (
             self.minimum_age is not None
@@ -412,6 +445,11 @@ class Position(models.Model):
 
     def __str__(self):
         return f"{self.phase.name}: {self.violence_type.name}"
+
+    def saved_change_hides_data(self, *, created: bool) -> bool:
+        """A cell added or moved hides nothing confidential (deleting one counts as hiding,
+        as every delete does)."""
+        return False
 
 
 class Membership(models.Model):

@@ -31,8 +31,10 @@ import logging
 import threading
 import time
 from collections import OrderedDict
+from contextlib import contextmanager
+from contextvars import ContextVar
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
@@ -46,6 +48,9 @@ except ImportError:  # redis is a dependency; without it only the local-memory c
 logger = logging.getLogger(__name__)
 CACHE_ERRORS = (OSError, RedisError)
 VERSION_KEY = "sociale-kaart:data-version"
+# How many writes so far may have hidden something that pages showed (a confidential address,
+# an unpublished or deleted offer): an entry computed before the last of them is never served.
+HIDE_KEY = "sociale-kaart:hide-version"
 # Entries become unreachable when the version moves on. The timeout frees memory and bounds
 # how long a page that depends on the date (e.g. "not verified for a year") can lag behind.
 TIMEOUT = 60 * 60
@@ -61,30 +66,123 @@ def _shared(operation: str, *args, **kwargs):
         return None
 
 
-def data_version() -> int | None:
-    """The current data version (None when the cache cannot be reached). It starts at the
-    clock, so that a version lost from the cache (evicted, flushed) never comes back as a value
-    that older entries still carry."""
-    version = _shared("get", VERSION_KEY)
-    if version is None:
-        _shared("add", VERSION_KEY, time.time_ns(), timeout=None)
-        version = _shared("get", VERSION_KEY)
-    return version
+# The data version as read once for the current request (`version_scope`): a page asks for
+# it several times (the response key, each matrix, the filter choices), Redis answers once.
+_request_version: ContextVar[list | None] = ContextVar("request_data_version", default=None)
 
 
-def _bump() -> None:
+@contextmanager
+def version_scope():
+    """Read the data version at most once inside this block (one request), unless the block
+    bumps it itself. Another process's bump is seen by the next request, never later."""
+    token = _request_version.set([None])
     try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # the key is gone: start from the clock again
-        _shared("add", VERSION_KEY, time.time_ns(), timeout=None)
+        yield
+    finally:
+        _request_version.reset(token)
+
+
+def _redis_client(backend):
+    """A Redis client kept on `backend` (Django's RedisCache, which builds a new client for
+    every operation), so that the warm path's one read of the data version costs one round
+    trip and nothing else; None for other backends."""
+    client = backend.__dict__.get("_data_version_client")
+    if client is None:
+        from django.core.cache.backends.redis import RedisCache
+
+        if not isinstance(backend, RedisCache):
+            return None
+        client = backend._cache.get_client(write=True)
+        backend.__dict__["_data_version_client"] = client
+    return client
+
+
+def _read_versions() -> tuple:
+    """(data version, hide version) in one round trip."""
+    backend = caches["default"]
+    client = _redis_client(backend)
+    if client is None:
+        values = _shared("get_many", [VERSION_KEY, HIDE_KEY]) or {}
+        return values.get(VERSION_KEY), values.get(HIDE_KEY)
+    keys = [backend.make_and_validate_key(key) for key in (VERSION_KEY, HIDE_KEY)]
+    try:
+        values = client.mget(keys)
     except CACHE_ERRORS:
-        logger.error("cache unavailable: the data version could not be bumped")
+        logger.warning("cache unavailable: get failed")
+        return None, None
+    # Django's RedisCache stores integers as plain numbers (so that INCR works on them).
+    return tuple(None if value is None else int(value) for value in values)
 
 
-def bump_data_version() -> None:
-    """Make every cached coverage and response obsolete: now, and after the commit."""
-    _bump()
-    transaction.on_commit(_bump)
+def _versions() -> tuple:
+    """(data version, hide version), read once per `version_scope`; (None, None) when the
+    cache cannot be reached. Both start at the clock, so that a version lost from the cache
+    (evicted, flushed) never comes back as a value that older entries still carry."""
+    memo = _request_version.get()
+    if memo is not None and memo[0] is not None:
+        return memo[0]
+    versions = _read_versions()
+    if None in versions:
+        for key, value in zip((VERSION_KEY, HIDE_KEY), versions, strict=True):
+            if value is None:
+                _shared("add", key, time.time_ns(), timeout=None)
+        versions = _read_versions()
+    if None in versions:
+        return None, None
+    if memo is not None:
+        memo[0] = versions
+    return versions
+
+
+def data_version() -> int | None:
+    """The current data version (None when the cache cannot be reached)."""
+    return _versions()[0]
+
+
+def _bump(hides: bool = True) -> None:
+    memo = _request_version.get()
+    if memo is not None:
+        memo[0] = None
+    # The hide version first: a reader between the two already sees the new one.
+    for key in (HIDE_KEY, VERSION_KEY) if hides else (VERSION_KEY,):
+        try:
+            cache.incr(key)
+        except ValueError:  # the key is gone: start from the clock again
+            _shared("add", key, time.time_ns(), timeout=None)
+        except CACHE_ERRORS:
+            logger.error("cache unavailable: the data version could not be bumped")
+            return
+
+
+def _bump_on_commit() -> None:
+    _bump(hides=False)
+
+
+def _hiding_bump_on_commit() -> None:
+    _bump(hides=True)
+
+
+def bump_data_version(*, hides: bool = True) -> None:
+    """Make every cached coverage and response obsolete: now, and after the commit.
+
+    Now, so that this process (and a test inside its transaction) never reads its own earlier
+    entries; after the commit, so that a request elsewhere that read the old data in between
+    cannot keep it under the new version. A save writes several rows (the offer, its lists,
+    its positions): each bumps at once, the commit bumps once; a write outside a transaction
+    is committed already and bumps once.
+
+    `hides`: the write may hide something that pages showed (the default, when in doubt).
+    After such a write no earlier entry is ever served. After other writes, a request that
+    finds another process computing the new entry gets the previous one meanwhile
+    (`single_flight`); the next request after the computation gets the new one.
+    """
+    _bump(hides)
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:  # autocommit: the write is committed already
+        return
+    callback = _hiding_bump_on_commit if hides else _bump_on_commit
+    if not any(func is callback for _, func, _ in connection.run_on_commit):
+        transaction.on_commit(callback)
 
 
 def versioned_key(*parts) -> str | None:
@@ -95,6 +193,11 @@ def versioned_key(*parts) -> str | None:
         return None
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
     return f"sociale-kaart:{version}:{digest}"
+
+
+def _split_key(key: str) -> tuple[int, str]:
+    _, version, digest = key.split(":")
+    return int(version), digest
 
 
 class _LocalLRU:
@@ -133,39 +236,100 @@ _local_values = _LocalLRU(max_entries=16, max_bytes=64 * 1024 * 1024)  # compute
 _local_responses = _LocalLRU(max_entries=256, max_bytes=64 * 1024 * 1024)  # page bodies
 
 
-def get_or_compute(key: str | None, compute, size=lambda value: 1):
+# Single flight: while one process computes an entry, the others wait for it this long at
+# most (then compute it themselves), polling the shared cache.
+COMPUTE_LOCK_TIMEOUT = 60
+COMPUTE_WAIT = 15.0
+_POLL_FIRST, _POLL_MAX = 0.002, 0.05
+
+
+def get_or_compute(key: str | None, compute, size=lambda value: 1, *, local=_local_values):
     """The value under `key`, from this process, the shared cache, or `compute()`.
 
-    The value may be shared between requests of this process: treat it as read-only.
+    Computed once, not once per process (`single_flight`). A `compute` that returns None
+    stores nothing. The value may be shared between requests of this process: treat it as
+    read-only.
     """
     if key is None:
         return compute()
-    value = _local_values.get(key)
+    value = local.get(key)
     if value is None:
         value = _shared("get", key)
         if value is None:
-            value = compute()
+            value, current = _single_flight(key, compute, local)
+            if not current:  # the previous entry: never kept under the new key
+                return value
+        if value is not None:
+            local.set(key, value, size(value))
+    return value
+
+
+def single_flight(key: str, compute, local=_local_values):
+    """`compute()` stored under `key` in the shared cache, computed by one caller at a time
+    (see `_single_flight`)."""
+    return _single_flight(key, compute, local)[0]
+
+
+def _single_flight(key: str, compute, local):
+    """(value, whether it is the entry of `key` rather than the previous one).
+
+    `compute()` is stored under `key` in the shared cache, computed by one caller at a time.
+
+    The first to miss takes a lock in the shared cache and computes. A caller that finds
+    another computing the same key gets the previous entry of the same question if no write
+    since it may have hidden anything (`bump_data_version`); otherwise it waits for the new
+    one (at most COMPUTE_WAIT seconds, or until the computing one gives up).
+    """
+    version, digest = _split_key(key)
+    hide = _versions()[1]
+    lock, latest = f"{key}:computing", f"sociale-kaart:latest:{digest}"
+    acquired = _shared("add", lock, 1, COMPUTE_LOCK_TIMEOUT)
+    if acquired is False:
+        previous = _previous(latest, version, hide, local)
+        if previous is not None:
+            return previous, False
+        deadline = time.monotonic() + COMPUTE_WAIT
+        pause = _POLL_FIRST
+        while time.monotonic() < deadline:
+            time.sleep(pause)
+            pause = min(pause * 2, _POLL_MAX)
+            value = _shared("get", key)
+            if value is not None:
+                return value, True
+            if not _shared("get", lock):  # it failed: try to take over
+                acquired = _shared("add", lock, 1, COMPUTE_LOCK_TIMEOUT)
+                if acquired is not False:
+                    break
+    try:
+        value = compute()
+        if value is not None:
             _shared("set", key, value, TIMEOUT)
-        _local_values.set(key, value, size(value))
-    return value
+            if hide is not None:
+                _shared("set", latest, (version, hide), TIMEOUT)
+    finally:
+        if acquired:
+            _shared("delete", lock)
+    return value, True
 
 
-def stored_response(key: str | None):
-    """The response stored under `key` in this process or the shared cache, else None."""
-    if key is None:
+def _previous(latest: str, version: int, hide: int | None, local):
+    """The entry last computed for the same question under an earlier data version, if no
+    write since then may have hidden anything; else None."""
+    pointer = _shared("get", latest)
+    if hide is None or pointer is None:
         return None
-    value = _local_responses.get(key)
-    if value is None:
-        value = _shared("get", key)
-    return value
+    earlier, earlier_hide = pointer
+    if earlier_hide != hide or earlier >= version:
+        return None
+    key = f"sociale-kaart:{earlier}:{latest.rsplit(':', 1)[1]}"
+    value = local.get(key)
+    return value if value is not None else _shared("get", key)
 
 
-def store_response(key: str | None, value, size: int) -> None:
-    """Keep a response under `key` in the shared cache and in this process."""
-    if key is None:
-        return
-    _shared("set", key, value, TIMEOUT)
-    _local_responses.set(key, value, size)
+def stored_or_rendered(key: str | None, render, size):
+    """A whole response kept under `key` (in this process or the shared cache), else
+    `render()`'s, stored unless it is None; computed once as `get_or_compute` does."""
+    return get_or_compute(key, render, size, local=_local_responses)
 
 
 class VersionedQuerySet(models.QuerySet):
@@ -173,30 +337,46 @@ class VersionedQuerySet(models.QuerySet):
     also take invisible control characters out of short texts, as every save does
     (sociale_kaart/text.py)."""
 
+    # Fields whose bulk update hides nothing that pages show; any other bulk update counts
+    # as one that may (see `bump_data_version`).
+    safe_update_fields = frozenset({"version"})
+
     def bulk_create(self, objs, *args, **kwargs):
         objs = list(objs)
         for obj in objs:
             clean_short_texts(obj)
         result = super().bulk_create(objs, *args, **kwargs)
-        bump_data_version()
+        bump_data_version(hides=False)  # new rows hide nothing that was shown
         return result
 
-    def bulk_update(self, objs, *args, **kwargs):
+    def bulk_update(self, objs, fields, *args, **kwargs):
         objs = list(objs)
         for obj in objs:
             clean_short_texts(obj)
-        result = super().bulk_update(objs, *args, **kwargs)
-        bump_data_version()
+        result = super().bulk_update(objs, fields, *args, **kwargs)
+        bump_data_version(hides=not set(fields) <= self.safe_update_fields)
         return result
 
     def update(self, **kwargs):
         result = super().update(**kwargs)
-        bump_data_version()
+        bump_data_version(hides=not set(kwargs) <= self.safe_update_fields)
         return result
 
 
 def _on_change(sender, **kwargs):
-    bump_data_version()
+    bump_data_version(hides=True)
+
+
+def _on_save(sender, instance, created, **kwargs):
+    """A save hides nothing when the model says so (`saved_change_hides_data`); without that
+    hook it may."""
+    check = getattr(instance, "saved_change_hides_data", None)
+    bump_data_version(hides=True if check is None else check(created=created))
+
+
+def _on_m2m_change(sender, **kwargs):
+    # Lists and memberships: a changed list hides nothing secret.
+    bump_data_version(hides=False)
 
 
 def is_versioned(model) -> bool:
@@ -211,9 +391,11 @@ def connect_invalidation(models) -> list:
     versioned = [model for model in models if is_versioned(model)]
     for model in versioned:
         uid = f"data-version-{model._meta.label_lower}"
-        post_save.connect(_on_change, sender=model, dispatch_uid=f"{uid}-save")
+        post_save.connect(_on_save, sender=model, dispatch_uid=f"{uid}-save")
         post_delete.connect(_on_change, sender=model, dispatch_uid=f"{uid}-delete")
         for field in model._meta.many_to_many:
             through = field.remote_field.through
-            m2m_changed.connect(_on_change, sender=through, dispatch_uid=f"{uid}-{field.name}-m2m")
+            m2m_changed.connect(
+                _on_m2m_change, sender=through, dispatch_uid=f"{uid}-{field.name}-m2m"
+            )
     return versioned

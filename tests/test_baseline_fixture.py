@@ -12,6 +12,7 @@ from providers.models import Offer, Organisation, Position
 from sociale_kaart.cache import data_version
 from tests.conftest import _stored_models
 from tests.factories import OfferFactory, OrganisationFactory
+from tests.matrix_json import expand
 
 
 def state():
@@ -48,7 +49,7 @@ def state():
         "history": sorted(
             Position.history.values_list("offer__slug", "history_type", "history_user")
         ),
-        "matrices": [matrix_as_json(compute_matrix(f)) for f in Framework.objects.all()],
+        "matrices": [expand(matrix_as_json(compute_matrix(f))) for f in Framework.objects.all()],
     }
 
 

@@ -24,13 +24,14 @@ from providers.lists import MAINTAINED_LISTS
 from providers.models import AgeGroup, Municipality, Offer, Organisation, Position
 from sociale_kaart.cache import VERSION_KEY
 from tests.factories import OfferFactory, UserFactory
+from tests.matrix_json import matrix_json
 
 MATRIX_JSON = "/api/kaart/hgkm/"
 TRIAS_OFFER = "trias-pedagogica-hgkm-2023"
 
 
 def elder_prevention(client, **params):
-    payload = client.get(MATRIX_JSON, params).json()
+    payload = matrix_json(client.get(MATRIX_JSON, params))
     cell = next(
         c
         for c in payload["cells"]
@@ -138,13 +139,15 @@ def test_a_threshold_change_in_the_admin_recolours_the_cells(client, baseline, m
 
 
 def test_a_phase_renamed_in_the_admin_is_renamed_on_every_page(client, baseline, municipality):
-    assert "Nazorg" in [p["name"] for p in client.get(MATRIX_JSON).json()["phases"]]
+    assert "Nazorg" in [p["name"] for p in matrix_json(client.get(MATRIX_JSON))["phases"]]
     client.get("/kaart/hgkm/")
     client.get("/")
 
     admin_change(municipality, Phase, Phase.objects.get(slug="nazorg"), name="Nazorg en herstel")
 
-    assert "Nazorg en herstel" in [p["name"] for p in client.get(MATRIX_JSON).json()["phases"]]
+    assert "Nazorg en herstel" in [
+        p["name"] for p in matrix_json(client.get(MATRIX_JSON))["phases"]
+    ]
     assert "Nazorg en herstel" in client.get("/kaart/hgkm/").content.decode()
     assert "Nazorg en herstel" in client.get("/").content.decode()
 
@@ -155,7 +158,7 @@ def test_a_violence_type_renamed_shows_in_json_and_page(client, baseline):
     violence_type.name = "Mishandeling van ouderen"
     violence_type.save()
 
-    payload = client.get(MATRIX_JSON).json()
+    payload = matrix_json(client.get(MATRIX_JSON))
     assert "Mishandeling van ouderen" in [v["name"] for v in payload["violence_types"]]
     assert "Mishandeling van ouderen" in client.get("/kaart/hgkm/").content.decode()
 
@@ -235,7 +238,7 @@ def test_bulk_writes_without_signals_invalidate_the_cache(client, baseline):
 
 
 def test_loading_the_baseline_fills_a_cached_empty_map(client, db):
-    assert client.get(MATRIX_JSON).json()["total"] == 0
+    assert matrix_json(client.get(MATRIX_JSON))["total"] == 0
     assert "Trias pedagogica" not in client.get("/kaart/hgkm/").content.decode()
     load_baseline()
     assert names(elder_prevention(client)) == ["Trias pedagogica", "Veilig Thuis"]
@@ -255,15 +258,15 @@ def test_forced_reload_of_the_baseline_invalidates_the_cache(client, baseline):
 
 
 def test_generating_and_clearing_demo_data_show_at_once(client, baseline):
-    before = client.get(MATRIX_JSON).json()["total"]
+    before = matrix_json(client.get(MATRIX_JSON))["total"]
     home = client.get("/").content.decode()
     generate_demo_data(["--organisations=20", "--offers=80", "--seed=5"], stdout=StringIO())
-    after = client.get(MATRIX_JSON).json()["total"]
+    after = matrix_json(client.get(MATRIX_JSON))["total"]
     assert after > before
     assert client.get("/").content.decode() != home
 
     clear_demo_data()
-    assert client.get(MATRIX_JSON).json()["total"] == before
+    assert matrix_json(client.get(MATRIX_JSON))["total"] == before
     assert client.get("/").content.decode() == home
 
 

@@ -10,6 +10,7 @@ from bench.demo_data import DemoDataError
 from bench.generate_demo_data import run
 from providers.models import Membership, Offer, Organisation, Position, Source
 from tests.factories import MembershipFactory, OfferFactory, OrganisationFactory
+from tests.matrix_json import matrix_json
 
 
 def generate(*args, **options) -> str:
@@ -198,7 +199,7 @@ def test_impossible_sizes_are_refused_before_clearing(db):
 
 def test_demo_offers_show_on_the_public_map(client, db):
     generate(organisations=20, offers=60, seed=9)
-    payload = client.get("/api/kaart/hgkm/").json()
+    payload = matrix_json(client.get("/api/kaart/hgkm/"))
     published_demo_organisations = set(
         Organisation.objects.filter(
             source=Source.DEMO,

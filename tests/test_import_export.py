@@ -20,6 +20,7 @@ from tests.factories import (
     OrganisationFactory,
     UserFactory,
 )
+from tests.matrix_json import expand
 
 XLSX, CSV = "0", "1"  # indexes of the formats offered by the admin
 RESOURCES = {"organisation": OrganisationResource, "offer": OfferResource}
@@ -66,7 +67,7 @@ def snapshot():
 
 
 def matrices():
-    return [matrix_as_json(compute_matrix(f)) for f in Framework.objects.order_by("order")]
+    return [expand(matrix_as_json(compute_matrix(f))) for f in Framework.objects.order_by("order")]
 
 
 def xlsx_bytes(headers, rows):

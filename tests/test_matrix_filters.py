@@ -6,6 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from tests.factories import OfferFactory, OrganisationFactory
+from tests.matrix_json import matrix_json
 
 FRAMEWORKS = ["hgkm", "seksueel-geweld"]
 ORGANISATION_LINK = r'href="/organisaties/([\w-]+)/"'
@@ -43,7 +44,7 @@ def searched_organisations(client, params) -> set[str]:
 def test_every_cell_lists_exactly_the_organisations_its_search_finds(
     client, baseline, framework, filters
 ):
-    matrix = client.get(f"/api/kaart/{framework}/", filters).json()
+    matrix = matrix_json(client.get(f"/api/kaart/{framework}/", filters))
     assert len(matrix["cells"]) == len(matrix["phases"]) * len(matrix["violence_types"])
     non_empty = 0
     for cell in matrix["cells"]:
@@ -60,7 +61,7 @@ def test_every_cell_lists_exactly_the_organisations_its_search_finds(
 @pytest.mark.parametrize("framework", FRAMEWORKS)
 def test_every_html_cell_links_to_a_search_listing_its_organisations(client, baseline, framework):
     page = client.get(f"/kaart/{framework}/", {"role": "aanbieder"}).content.decode()
-    payload = client.get(f"/api/kaart/{framework}/", {"role": "aanbieder"}).json()
+    payload = matrix_json(client.get(f"/api/kaart/{framework}/", {"role": "aanbieder"}))
     complete = {
         (cell["phase"], cell["violence_type"]): {o["slug"] for o in cell["organisations"]}
         for cell in payload["cells"]
@@ -144,7 +145,7 @@ def two_in_one_cell(db):
 def test_the_matrix_recomputes_coverage_under_each_search_filter(
     client, two_in_one_cell, filters, expected
 ):
-    payload = client.get("/api/kaart/hgkm/", filters).json()
+    payload = matrix_json(client.get("/api/kaart/hgkm/", filters))
     cell = cell_of(payload, "preventie", "kindermishandeling")
     assert {o["slug"] for o in cell["organisations"]} == expected
     assert cell["count"] == len(expected)
@@ -166,10 +167,12 @@ def test_the_matrix_recomputes_coverage_under_each_search_filter(
 
 def test_gaps_for_minors_in_the_voluntary_framework(client, two_in_one_cell):
     """The municipality's sharper question: the cell empties when no offer fits."""
-    payload = client.get(
-        "/api/kaart/hgkm/",
-        {"age_group": "minderjarigen", "legal_framework": "verplicht-strafrechtelijk"},
-    ).json()
+    payload = matrix_json(
+        client.get(
+            "/api/kaart/hgkm/",
+            {"age_group": "minderjarigen", "legal_framework": "verplicht-strafrechtelijk"},
+        )
+    )
     cell = cell_of(payload, "preventie", "kindermishandeling")
     assert cell["status"] == "empty" and cell["organisations"] == []
 
@@ -205,9 +208,9 @@ def test_cell_links_carry_the_current_filters(client, two_in_one_cell):
 
 
 def test_parameters_that_pick_a_cell_do_not_narrow_the_matrix(client, two_in_one_cell):
-    full = client.get("/api/kaart/hgkm/").json()
+    full = matrix_json(client.get("/api/kaart/hgkm/"))
     for params in ({"phase": "nazorg"}, {"violence_type": "groepsgeweld"}, {"framework": "x"}):
-        assert client.get("/api/kaart/hgkm/", params).json()["cells"] == full["cells"]
+        assert matrix_json(client.get("/api/kaart/hgkm/", params))["cells"] == full["cells"]
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,7 @@
 import pytest
 
 from providers.models import Organisation
+from tests.matrix_json import matrix_json
 
 
 def cell_of(payload, phase, violence_type):
@@ -35,7 +36,7 @@ def test_matrix_page_shows_cells_with_status_in_text_and_organisation_links(clie
 
 
 def test_matrix_json_has_the_documented_shape_in_framework_order(client, baseline):
-    payload = client.get("/api/kaart/hgkm/").json()
+    payload = matrix_json(client.get("/api/kaart/hgkm/"))
     assert payload["framework"] == {
         "slug": "hgkm",
         "name": "Huiselijk geweld en kindermishandeling",
@@ -65,9 +66,11 @@ def test_matrix_json_has_the_documented_shape_in_framework_order(client, baselin
 
 
 def test_filtering_on_role_changes_the_counts(client, baseline):
-    everyone = cell_of(client.get("/api/kaart/hgkm/").json(), "preventie", "ouderenmishandeling")
-    providers = client.get("/api/kaart/hgkm/", {"role": "aanbieder"}).json()
-    referrers = client.get("/api/kaart/hgkm/", {"role": "verwijzer"}).json()
+    everyone = cell_of(
+        matrix_json(client.get("/api/kaart/hgkm/")), "preventie", "ouderenmishandeling"
+    )
+    providers = matrix_json(client.get("/api/kaart/hgkm/", {"role": "aanbieder"}))
+    referrers = matrix_json(client.get("/api/kaart/hgkm/", {"role": "verwijzer"}))
     assert [
         o["name"] for o in cell_of(providers, "preventie", "ouderenmishandeling")["organisations"]
     ] == ["Trias pedagogica"]
@@ -111,7 +114,7 @@ def test_drafts_and_archived_offers_do_not_count(client, baseline):
             status=status,
             cells=[("preventie", "ouderenmishandeling")],
         )
-    payload = client.get("/api/kaart/hgkm/").json()
+    payload = matrix_json(client.get("/api/kaart/hgkm/"))
     assert cell_of(payload, "preventie", "ouderenmishandeling")["count"] == 2
     assert "de-waag" in {o["slug"] for o in payload["unpositioned_organisations"]}
 

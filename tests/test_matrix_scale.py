@@ -9,6 +9,7 @@ from frameworks.models import Framework
 from providers.matrix.coverage import CELL_PREVIEW, EMPTY, compute_matrix
 from providers.models import Offer
 from providers.selectors import Scope, offer_selection
+from tests.matrix_json import matrix_json
 
 
 def cell_html(page: str, phase: str, violence_type: str) -> str:
@@ -35,7 +36,7 @@ def test_a_full_cell_shows_the_first_names_and_links_to_the_rest(client, many_of
         and f"en {200 - CELL_PREVIEW} meer" in cell
     )
     # The JSON keeps the complete list.
-    payload = client.get("/api/kaart/hgkm/").json()
+    payload = matrix_json(client.get("/api/kaart/hgkm/"))
     full = next(
         c
         for c in payload["cells"]

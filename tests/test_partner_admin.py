@@ -11,6 +11,7 @@ from django.utils import timezone
 from frameworks.models import Framework
 from providers.models import Membership, Offer, Organisation, Position
 from providers.verification import verification_cutoff
+from tests.matrix_json import matrix_json
 from tests.partner_admin_support import (
     build_world,
     make_municipal_user,
@@ -38,7 +39,7 @@ def page_text(content: str) -> str:
 
 
 def matrix_cell(client, phase, violence_type):
-    payload = client.get("/api/kaart/hgkm/").json()
+    payload = matrix_json(client.get("/api/kaart/hgkm/"))
     return next(
         cell
         for cell in payload["cells"]

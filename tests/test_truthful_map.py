@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from frameworks.models import Framework
 from providers.models import Offer
+from tests.matrix_json import matrix_json
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 REPORT_THIN_THRESHOLD = 3
@@ -52,7 +53,7 @@ def test_the_default_thin_threshold_is_the_reports(db):
 @pytest.mark.parametrize(("framework", "thin_cells"), [("hgkm", 7), ("seksueel-geweld", 15)])
 def test_thin_cells_fall_where_the_report_saw_weak_spots(client, baseline, framework, thin_cells):
     expected = organisations_per_cell(framework)
-    payload = client.get(f"/api/kaart/{framework}/").json()
+    payload = matrix_json(client.get(f"/api/kaart/{framework}/"))
     assert payload["thin_threshold"] == REPORT_THIN_THRESHOLD
     cells = cells_by_name(payload)
     thin = {key for key, cell in cells.items() if cell["status"] == "thin"}
@@ -66,7 +67,7 @@ def test_thin_cells_fall_where_the_report_saw_weak_spots(client, baseline, frame
 
 
 def test_hgkm_thin_cells_are_in_the_phases_and_type_the_report_names(client, baseline):
-    cells = cells_by_name(client.get("/api/kaart/hgkm/").json())
+    cells = cells_by_name(matrix_json(client.get("/api/kaart/hgkm/")))
     named = {"Preventie", "Herstelgerichte zorg", "Nazorg"}
     for (phase, violence_type), cell in cells.items():
         if cell["status"] == "thin":
@@ -89,7 +90,7 @@ def test_not_yet_positioned_counts_organisations_without_any_position(client, ba
     expected = not_positioned_in_2023()
     assert len(expected) == 11 and "De Waag" in expected
     for framework in ("hgkm", "seksueel-geweld"):
-        payload = client.get(f"/api/kaart/{framework}/").json()
+        payload = matrix_json(client.get(f"/api/kaart/{framework}/"))
         assert {o["name"] for o in payload["unpositioned_organisations"]} == expected
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", client.get("/").content.decode()))
     assert text.count("11 organisaties nog niet gepositioneerd") == 2
@@ -101,7 +102,7 @@ def test_organisations_of_the_other_framework_are_not_laggards(client, baseline)
     sexual = {r["organisation"] for r in rows if r["framework"] == "seksueel-geweld"}
     only_sexual = sexual - hgkm
     assert only_sexual  # Bright GGZ, Centrum Seksueel Geweld, Levvel/Qpido in 2023
-    payload = client.get("/api/kaart/hgkm/").json()
+    payload = matrix_json(client.get("/api/kaart/hgkm/"))
     assert {o["name"] for o in payload["elsewhere_organisations"]} == only_sexual
     assert not only_sexual & {o["name"] for o in payload["unpositioned_organisations"]}
     page = client.get("/kaart/hgkm/").content.decode()
@@ -111,7 +112,7 @@ def test_organisations_of_the_other_framework_are_not_laggards(client, baseline)
 
 
 def test_on_a_fresh_install_every_cell_with_offer_is_unconfirmed(client, baseline):
-    payload = client.get("/api/kaart/hgkm/").json()
+    payload = matrix_json(client.get("/api/kaart/hgkm/"))
     filled = [c for c in payload["cells"] if c["count"]]
     assert filled and all(c["unconfirmed"] and c["confirmed_count"] == 0 for c in filled)
     page = client.get("/kaart/hgkm/").content.decode()
@@ -126,7 +127,7 @@ def test_a_confirmation_shows_in_its_cells_and_expires_after_a_year(client, base
     offer.save()
 
     def elder_prevention():
-        cells = cells_by_name(client.get("/api/kaart/hgkm/").json())
+        cells = cells_by_name(matrix_json(client.get("/api/kaart/hgkm/")))
         return cells[("Preventie", "Ouderenmishandeling")]
 
     cell = elder_prevention()

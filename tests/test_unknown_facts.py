@@ -15,6 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 from openpyxl import load_workbook
 
 from providers.models import Municipality, Offer
+from tests.matrix_json import matrix_json
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 FATHER_AND_SON = {
@@ -70,7 +71,7 @@ def one_partner_fills_in_amstelveen():
 
 def test_the_amstelveen_matrix_has_no_empty_cell_an_unknown_area_could_fill(client, baseline):
     one_partner_fills_in_amstelveen()
-    payload = client.get("/api/kaart/hgkm/", {"municipality": "amstelveen"}).json()
+    payload = matrix_json(client.get("/api/kaart/hgkm/", {"municipality": "amstelveen"}))
     per_cell = defaultdict(set)
     for row in report_rows():
         per_cell[(row["phase"], row["violence_type"])].add(row["organisation"])
@@ -190,7 +191,7 @@ def test_two_phases_give_the_union_in_search_matrix_json_and_excel(client, basel
     assert union["total_items"] > alone["total_items"]
 
     roles = {"role": ["aanbieder", "beide"]}
-    matrix = client.get("/api/kaart/hgkm/", roles).json()
+    matrix = matrix_json(client.get("/api/kaart/hgkm/", roles))
     with open(FIXTURES / "organisations.csv", encoding="utf-8") as handle:
         role_of = {row["name"]: row["role"] for row in csv.DictReader(handle)}
     listed = {o["name"] for cell in matrix["cells"] for o in cell["organisations"]}

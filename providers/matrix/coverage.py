@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, Value
+from django.db.models import Aggregate, Field, Q
 from django.urls import reverse
 
 from frameworks.models import Framework, Phase, ViolenceType
@@ -58,6 +58,8 @@ def shade(count: int, highest: int) -> int:
 class OrganisationRef:
     name: str
     slug: str
+    # The organisation's id: what the JSON's cells list (its `organisations` table names it).
+    pk: int = field(default=0, compare=False)
 
     @property
     def url(self) -> str:
@@ -161,10 +163,18 @@ def compute_matrix(
 
     `selection` is a valid matrix selection (`providers.selectors.offer_selection`), or None
     for all published offers. Its role filter also narrows the organisations that are listed
-    as not positioned in this framework. Runs four queries, three when `phases` is passed in,
-    whatever the amount of data; the result is cached per framework, threshold, the
-    selection's filters (as its query string) and data version (sociale_kaart.cache), so that
-    the home page, the matrix page, its JSON and the Excel export share one entry.
+    as not positioned in this framework.
+
+    Every matrix starts from one shared `coverage_base`: the organisations and, per cell of
+    every framework, the organisations whose published offers are positioned there (one
+    grouped query over the positions, computed once per data version and day for both
+    frameworks, the home page and every filter). An unfiltered matrix needs nothing else; a
+    filtered one adds one grouped query over its selection (two with a filter on a fact that
+    may be unknown) and one for the organisations its role filter admits. `phases` is
+    accepted for callers that have them; the base holds them already. The result is cached
+    per framework, threshold, the selection's filters (as its query string) and data version
+    (sociale_kaart.cache), so that the home page, the matrix page, its JSON and the Excel
+    export share one entry.
     """
     if selection is not None and not selection.is_valid():
         raise ValueError("compute_matrix needs a valid selection")
@@ -175,160 +185,227 @@ def compute_matrix(
     )
 
     def compute():
+        base = coverage_base()
         if selection is None:
-            return _compute_matrix(framework, None, None, phases)
+            return _build_matrix(framework, base, base.cells, {}, None)
+        violence_type_ids = [vt.pk for vt in base.violence_types[framework.pk]]
+        cells = _cells(cell_organisations_query(violence_type_ids, selection.qs))
         maybe = selection.maybe()
-        matrix = _compute_matrix(
-            framework,
-            selection.qs,
-            selection.organisations(),
-            phases,
-            maybe_offers=None if maybe is None else maybe.qs,
+        unknown = {}
+        if maybe is not None:
+            maybe_cells = _cells(cell_organisations_query(violence_type_ids, maybe.qs))
+            for cell, (ids, _) in maybe_cells.items():
+                matching = cells.get(cell, ((), ()))[0]
+                unknown[cell] = tuple(sorted(set(ids).difference(matching)))
+        organisations = selection.organisations()
+        admitted = (
+            frozenset(organisations.order_by().values_list("pk", flat=True))
+            if organisations.query.has_filters()
+            else None
         )
+        matrix = _build_matrix(framework, base, cells, unknown, admitted)
         matrix.unknown_facts = selection.unknown_facts() if maybe is not None else []
         return matrix
 
     return get_or_compute(key, compute)
 
 
-def cell_organisations_query(violence_type_ids: list[int], offers=None):
-    """(phase id, violence type id, organisation id, confirmed) for every cell that an offer of
-    `offers` (published offers; default: all of them) holds, where `confirmed` says whether
-    that offer was confirmed in the last 12 months: one grouped query over the positions. Ids
-    only and no ordering, which would add the ordering columns to the DISTINCT."""
-    positions = Position.objects.filter(violence_type_id__in=violence_type_ids)
+class _OrganisationIds(Aggregate):
+    """The distinct organisation ids of a group: ARRAY_AGG on PostgreSQL, GROUP_CONCAT on
+    SQLite (parsed by its output field); an empty tuple when none."""
+
+    function = "ARRAY_AGG"
+    allow_distinct = True
+
+    def __init__(self, expression, **extra):
+        super().__init__(expression, distinct=True, output_field=_IdsField(), **extra)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, function="GROUP_CONCAT", **extra_context)
+
+
+class _IdsField(Field):
+    def get_internal_type(self):
+        return "TextField"
+
+    def from_db_value(self, value, expression, connection):
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            return tuple(int(part) for part in value.split(","))
+        return tuple(value)
+
+
+def cell_organisations_query(violence_type_ids: list[int] | None = None, offers=None):
+    """One grouped query over the positions: per cell (phase id, violence type id) that an
+    offer of `offers` (published offers; default: all of them) holds, the ids of the
+    distinct organisations of those offers, and of those among them with such an offer
+    confirmed in the last 12 months. `violence_type_ids` narrows it to one framework."""
+    positions = Position.objects.order_by()
+    if violence_type_ids is not None:
+        positions = positions.filter(violence_type_id__in=violence_type_ids)
     if offers is None:
         positions = positions.filter(published_condition("offer__"))
     else:
         positions = positions.filter(offer__in=offers.values("pk"))
-    confirmed = ExpressionWrapper(
-        Q(offer__last_verified__gte=verification_cutoff()), output_field=BooleanField()
-    )
+    confirmed = Q(offer__last_verified__gte=verification_cutoff())
     return (
-        positions.order_by()
-        .annotate(confirmed=confirmed)
-        .values_list("phase_id", "violence_type_id", "offer__organisation_id", "confirmed")
-        .distinct()
+        positions.values("phase_id", "violence_type_id")
+        .annotate(
+            organisations=_OrganisationIds("offer__organisation_id"),
+            confirmed=_OrganisationIds("offer__organisation_id", filter=confirmed),
+        )
+        .values_list("phase_id", "violence_type_id", "organisations", "confirmed")
     )
 
 
-def organisations_query(violence_type_ids: list[int], organisations=None):
-    """Every organisation once: pk, name, slug, whether it holds any published position among
-    `violence_type_ids` (this framework), whether it holds one anywhere, and whether
-    `organisations` (default: all) admits it."""
-    anywhere = Position.objects.filter(
-        published_condition("offer__"), offer__organisation=OuterRef("pk")
+def _cells(rows) -> dict[tuple[int, int], tuple[tuple[int, ...], tuple[int, ...]]]:
+    return {
+        (phase, violence_type): (ids, confirmed) for phase, violence_type, ids, confirmed in rows
+    }
+
+
+@dataclass
+class CoverageBase:
+    """What every matrix starts from, for all frameworks at once (see `coverage_base`)."""
+
+    phases: list[Phase]
+    # Per framework id, its violence types in order.
+    violence_types: dict[int, list[ViolenceType]]
+    # One shared reference per organisation, and its place in alphabetical order.
+    refs: dict[int, OrganisationRef]
+    rank: dict[int, int]
+    # Per cell of every framework: (organisation ids, ids of those that confirmed).
+    cells: dict[tuple[int, int], tuple[tuple[int, ...], tuple[int, ...]]]
+    # Organisations with a published position in each framework, and in any.
+    positioned_in: dict[int, frozenset[int]]
+    positioned: frozenset[int]
+
+
+def coverage_base() -> CoverageBase:
+    """The organisations and the unfiltered cells of every framework: four queries (phases,
+    violence types, organisations, the grouped positions), cached per data version and day."""
+    return get_or_compute(
+        versioned_key("matrix-base", verification_cutoff()), _compute_coverage_base
     )
-    here = anywhere.filter(violence_type_id__in=violence_type_ids)
-    admitted = (
-        Value(True) if organisations is None else Exists(organisations.filter(pk=OuterRef("pk")))
+
+
+def _compute_coverage_base() -> CoverageBase:
+    phases = list(Phase.objects.order_by("order"))
+    violence_types: dict[int, list[ViolenceType]] = defaultdict(list)
+    framework_of = {}
+    for violence_type in ViolenceType.objects.order_by("framework_id", "order"):
+        violence_types[violence_type.framework_id].append(violence_type)
+        framework_of[violence_type.pk] = violence_type.framework_id
+    organisations = sorted(
+        Organisation.objects.order_by().values_list("name", "slug", "pk"), key=lambda o: o[:2]
     )
-    return (
-        Organisation.objects.order_by()
-        .annotate(here=Exists(here), anywhere=Exists(anywhere), admitted=admitted)
-        .values_list("pk", "name", "slug", "here", "anywhere", "admitted")
+    refs = {pk: OrganisationRef(name=name, slug=slug, pk=pk) for name, slug, pk in organisations}
+    rank = {pk: index for index, (_, _, pk) in enumerate(organisations)}
+    cells = {}
+    positioned_in: dict[int, set[int]] = defaultdict(set)
+    for phase_id, violence_type_id, ids, confirmed in cell_organisations_query():
+        cells[(phase_id, violence_type_id)] = (ids, confirmed)
+        positioned_in[framework_of[violence_type_id]].update(ids)
+    return CoverageBase(
+        phases=phases,
+        violence_types=dict(violence_types),
+        refs=refs,
+        rank=rank,
+        cells=cells,
+        positioned_in={pk: frozenset(ids) for pk, ids in positioned_in.items()},
+        positioned=frozenset().union(*positioned_in.values()),
     )
 
 
-def _compute_matrix(framework, offers, organisations, phases, maybe_offers=None) -> Matrix:
-    if phases is None:
-        phases = list(Phase.objects.order_by("order"))
-    violence_types = list(framework.violence_types.order_by("order"))
-    violence_type_ids = [vt.pk for vt in violence_types]
-
-    by_cell: dict[tuple[int, int], set[int]] = defaultdict(set)
-    confirmed_by_cell: dict[tuple[int, int], set[int]] = defaultdict(set)
-    by_phase: dict[int, set[int]] = defaultdict(set)
-    by_violence_type: dict[int, set[int]] = defaultdict(set)
-    for phase_id, violence_type_id, organisation_id, confirmed in cell_organisations_query(
-        violence_type_ids, offers
-    ):
-        by_cell[(phase_id, violence_type_id)].add(organisation_id)
-        if confirmed:
-            confirmed_by_cell[(phase_id, violence_type_id)].add(organisation_id)
-        by_phase[phase_id].add(organisation_id)
-        by_violence_type[violence_type_id].add(organisation_id)
-    highest = max((len(ids) for ids in by_cell.values()), default=0)
-    unknown_by_cell: dict[tuple[int, int], set[int]] = defaultdict(set)
-    if maybe_offers is not None:
-        for phase_id, violence_type_id, organisation_id, _ in cell_organisations_query(
-            violence_type_ids, maybe_offers
-        ):
-            if organisation_id not in by_cell.get((phase_id, violence_type_id), ()):
-                unknown_by_cell[(phase_id, violence_type_id)].add(organisation_id)
-
-    refs: dict[int, OrganisationRef] = {}  # one shared object per organisation
-    unpositioned_ids, elsewhere_ids = [], []
-    for pk, name, slug, here, anywhere, admitted in organisations_query(
-        violence_type_ids, organisations
-    ):
-        refs[pk] = OrganisationRef(name=name, slug=slug)
-        if admitted and not anywhere:
-            unpositioned_ids.append(pk)
-        elif admitted and not here:
-            elsewhere_ids.append(pk)
-    by_name = sorted(refs, key=lambda pk: (refs[pk].name, refs[pk].slug))
-    rank = {pk: index for index, pk in enumerate(by_name)}
+def _build_matrix(framework, base: CoverageBase, cells, unknown, admitted) -> Matrix:
+    """The matrix of `framework` from `cells` (as in `CoverageBase.cells`), `unknown`
+    (per cell, the ids of organisations that might be in it) and `admitted` (the ids the
+    filters admit; None: all)."""
+    phases = base.phases
+    violence_types = base.violence_types.get(framework.pk, [])
+    refs, rank = base.refs, base.rank
 
     def sorted_refs(ids) -> list[OrganisationRef]:
-        return [refs[pk] for pk in sorted(ids, key=rank.__getitem__)]
+        # An organisation created or deleted since the base was read is left out until the
+        # next data version (which that write brings).
+        return [refs[pk] for pk in sorted(ids, key=lambda pk: rank.get(pk, -1)) if pk in refs]
 
+    counts = [len(cells.get((p.pk, vt.pk), ((),))[0]) for p in phases for vt in violence_types]
+    highest = max(counts, default=0)
+    by_violence_type: dict[int, set[int]] = defaultdict(set)
+    everyone: set[int] = set()
     matrix_rows = []
     for phase in phases:
-        cells = []
+        row_cells, in_row = [], set()
         for violence_type in violence_types:
             key = (phase.pk, violence_type.pk)
-            organisations_in_cell = sorted_refs(by_cell.get(key, ()))
-            unknown = sorted_refs(unknown_by_cell.get(key, ()))
-            cells.append(
+            ids, confirmed = cells.get(key, ((), ()))
+            in_row.update(ids)
+            by_violence_type[violence_type.pk].update(ids)
+            unknown_ids = unknown.get(key, ())
+            row_cells.append(
                 Cell(
                     phase=phase,
                     violence_type=violence_type,
-                    organisations=organisations_in_cell,
-                    status=cell_status(
-                        len(organisations_in_cell), framework.thin_threshold, len(unknown)
-                    ),
-                    unknown_organisations=unknown,
-                    confirmed_count=len(confirmed_by_cell.get(key, ())),
-                    shade=shade(len(organisations_in_cell), highest),
+                    organisations=sorted_refs(ids),
+                    status=cell_status(len(ids), framework.thin_threshold, len(unknown_ids)),
+                    unknown_organisations=sorted_refs(unknown_ids),
+                    confirmed_count=len(confirmed),
+                    shade=shade(len(ids), highest),
                 )
             )
-        matrix_rows.append(Row(phase=phase, cells=cells, total=len(by_phase.get(phase.pk, ()))))
+        everyone |= in_row
+        matrix_rows.append(Row(phase=phase, cells=row_cells, total=len(in_row)))
 
-    all_positioned = set().union(*by_phase.values()) if by_phase else set()
+    here = base.positioned_in.get(framework.pk, frozenset())
+    candidates = refs.keys() if admitted is None else admitted
+    unpositioned = [pk for pk in candidates if pk not in base.positioned]
+    elsewhere = [pk for pk in candidates if pk in base.positioned and pk not in here]
     return Matrix(
         framework=framework,
         phases=phases,
         violence_types=violence_types,
         rows=matrix_rows,
-        violence_type_totals=[len(by_violence_type.get(vt.pk, ())) for vt in violence_types],
-        total=len(all_positioned),
-        unpositioned_organisations=sorted_refs(unpositioned_ids),
-        elsewhere_organisations=sorted_refs(elsewhere_ids),
+        violence_type_totals=[len(by_violence_type[vt.pk]) for vt in violence_types],
+        total=len(everyone),
+        unpositioned_organisations=sorted_refs(unpositioned),
+        elsewhere_organisations=sorted_refs(elsewhere),
     )
 
 
 def matrix_as_json(matrix: Matrix) -> dict:
-    """The matrix in the public JSON shape of `/api/kaart/<slug>/`."""
+    """The matrix in the public JSON shape of `/api/kaart/<slug>/`: every organisation the
+    matrix names once, in `organisations` (id, slug, name; alphabetical), and elsewhere only
+    its id, so that the answer grows with the organisations, not with cells times names."""
+    named: dict[int, OrganisationRef] = {}
+    for cell in matrix.cells:
+        for organisation in (*cell.organisations, *cell.unknown_organisations):
+            named[organisation.pk] = organisation
+    for organisation in (*matrix.unpositioned_organisations, *matrix.elsewhere_organisations):
+        named[organisation.pk] = organisation
 
-    def refs(organisations):
-        return [{"slug": o.slug, "name": o.name} for o in organisations]
+    def ids(organisations):
+        return [organisation.pk for organisation in organisations]
 
     return {
         "framework": {"slug": matrix.framework.slug, "name": matrix.framework.name},
         "thin_threshold": matrix.thin_threshold,
         "phases": [{"slug": p.slug, "name": p.name} for p in matrix.phases],
         "violence_types": [{"slug": v.slug, "name": v.name} for v in matrix.violence_types],
+        "organisations": [
+            {"id": o.pk, "slug": o.slug, "name": o.name} for o in sorted(named.values())
+        ],
         "cells": [
             {
                 "phase": cell.phase.slug,
                 "violence_type": cell.violence_type.slug,
-                "organisations": refs(cell.organisations),
+                "organisations": ids(cell.organisations),
                 "count": cell.count,
                 "status": cell.status,
                 "confirmed_count": cell.confirmed_count,
                 "unconfirmed": cell.unconfirmed,
-                "unknown_organisations": refs(cell.unknown_organisations),
+                "unknown_organisations": ids(cell.unknown_organisations),
                 "unknown_count": cell.unknown_count,
             }
             for cell in matrix.cells
@@ -336,8 +413,8 @@ def matrix_as_json(matrix: Matrix) -> dict:
         "phase_totals": matrix.phase_totals(),
         "violence_type_totals": matrix.violence_type_totals_by_slug(),
         "total": matrix.total,
-        "unpositioned_organisations": refs(matrix.unpositioned_organisations),
-        "elsewhere_organisations": refs(matrix.elsewhere_organisations),
+        "unpositioned_organisations": ids(matrix.unpositioned_organisations),
+        "elsewhere_organisations": ids(matrix.elsewhere_organisations),
         "unknown_facts": [
             {"filter": fact.name, "label": fact.label, "offers": fact.count}
             for fact in matrix.unknown_facts

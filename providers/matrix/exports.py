@@ -19,7 +19,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from frameworks.models import Framework, Phase
+from frameworks.models import Framework
 from providers.matrix.coverage import (
     COVERED,
     EMPTY,
@@ -103,7 +103,8 @@ class PositionRow(NamedTuple):
 
 
 def position_rows(matrices: Sequence[Matrix], offers) -> list[PositionRow]:
-    """Every position of `offers` (published offers) in the frameworks of `matrices` (one query).
+    """Every position of `offers` (published offers) in the frameworks of `matrices` (two
+    queries: the positions as ids, the names of the offers once each).
 
     A listing, not a coverage computation: the same offers that `compute_matrix` counts, in
     matrix order (framework, phase, violence type), then by organisation and offer name. The
@@ -115,11 +116,19 @@ def position_rows(matrices: Sequence[Matrix], offers) -> list[PositionRow]:
             violence_type__in=[vt.pk for matrix in matrices for vt in matrix.violence_types],
         )
         .order_by()
-        .values_list("phase_id", "violence_type_id", "offer__organisation__name", "offer__name")
+        .values_list("phase_id", "violence_type_id", "offer_id")
     )
+    names = {
+        pk: (organisation, offer)
+        for pk, organisation, offer in offers.order_by().values_list(
+            "pk", "organisation__name", "name"
+        )
+    }
     by_cell = defaultdict(list)
-    for phase_id, violence_type_id, organisation, offer in positions:
-        by_cell[(phase_id, violence_type_id)].append((organisation, offer))
+    for phase_id, violence_type_id, offer_id in positions:
+        named = names.get(offer_id)
+        if named is not None:
+            by_cell[(phase_id, violence_type_id)].append(named)
     return [
         PositionRow(matrix.framework.name, phase.name, violence_type.name, organisation, offer)
         for matrix in matrices
@@ -139,8 +148,7 @@ class MatrixExport:
 
 def collect_export(frameworks: Sequence[Framework], filterset) -> MatrixExport:
     """Compute what the workbook shows for a validated matrix FilterSet."""
-    phases = list(Phase.objects.order_by("order"))
-    matrices = [compute_matrix(framework, filterset, phases=phases) for framework in frameworks]
+    matrices = [compute_matrix(framework, filterset) for framework in frameworks]
     return MatrixExport(
         matrices=matrices,
         positions=position_rows(matrices, filterset.qs),

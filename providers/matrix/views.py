@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from frameworks.models import Framework, Phase
+from frameworks.models import Framework
 from providers.filters import search_field_groups
 from providers.matrix.coverage import compute_matrix, matrix_as_json, summarise_gaps
 from providers.matrix.exports import XLSX_CONTENT_TYPE, export_filename, matrix_workbook
@@ -26,9 +26,8 @@ HOME_SEARCH = ("q", "violence_type", "phase")
 
 @cache_public_page()
 def home(request):
-    phases = list(Phase.objects.order_by("order"))
     summaries = [
-        summarise_gaps(compute_matrix(framework, phases=phases))
+        summarise_gaps(compute_matrix(framework))
         for framework in Framework.objects.order_by("order")
     ]
     # A search from the first screen: text, violence type and phase, sent to the search page.
