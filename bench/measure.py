@@ -62,6 +62,8 @@ PAGES = [
     ("Aanbod", "/aanbod/{offer}/", "page"),
     ("Organisaties", "/organisaties/", "page"),
     ("Organisatie", "/organisaties/{organisation}/", "page"),
+    ("Monitor", "/monitor/", "page"),
+    ("Monitor JSON", "/api/monitor/", "page"),
     ("Excel HGKM", "/kaart/hgkm/export.xlsx", "excel"),
     ("Excel beide matrices", "/kaart/export.xlsx", "excel"),
 ]

@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 
-from providers.monitor.models import Need, Snapshot
+from providers.monitor.models import NEED_TOO_LOW, Need, Snapshot
 from providers.monitor.snapshots import snapshot_create
 
 
@@ -66,12 +66,13 @@ class SnapshotAdmin(admin.ModelAdmin):
             super().save_model(request, obj, form, change)
             return
         snapshot, created = snapshot_create(label=obj.label, user=request.user)
-        obj.pk = snapshot.pk
+        for name in ("pk", "taken_on", "label", "kind", "size", "created_at", "created_by_id"):
+            setattr(obj, name, getattr(snapshot, name))
         obj._created = created
 
     def response_add(self, request, obj, post_url_continue=None):
         if getattr(obj, "_created", True):
-            self.message_user(request, f"Momentopname {obj.pk} van vandaag is gemaakt.")
+            self.message_user(request, f"Momentopname {obj.title} is gemaakt.")
         else:
             self.message_user(
                 request,
@@ -90,6 +91,13 @@ class SnapshotAdmin(admin.ModelAdmin):
 
 
 class NeedForm(forms.ModelForm):
+    capacity_per_year = forms.IntegerField(
+        label="Benodigde capaciteit per jaar",
+        min_value=1,
+        error_messages={"min_value": NEED_TOO_LOW},
+        help_text=Need._meta.get_field("capacity_per_year").help_text,
+    )
+
     class Meta:
         model = Need
         fields = ["framework", "phase", "violence_type", "capacity_per_year", "valid_from", "note"]

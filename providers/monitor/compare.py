@@ -36,6 +36,9 @@ from providers.monitor.snapshots import collect_state
 from sociale_kaart.cache import get_or_compute, versioned_key
 
 NOW = "nu"
+# How many names of organisations that came or went a cell on the page shows (the JSON and
+# the Excel export keep every name).
+PREVIEW = 5
 NOW_LABEL = "Nu"
 # How good a status is, for "beter" and "slechter": a cell that is only possibly covered
 # (unknown facts) is no better than an empty one.
@@ -218,6 +221,22 @@ class CellChange:
         if now > then:
             return BETTER
         return WORSE if now < then else SAME
+
+    @property
+    def came_preview(self) -> list[Org]:
+        return self.came[:PREVIEW]
+
+    @property
+    def went_preview(self) -> list[Org]:
+        return self.went[:PREVIEW]
+
+    @property
+    def came_more(self) -> int:
+        return max(0, len(self.came) - PREVIEW)
+
+    @property
+    def went_more(self) -> int:
+        return max(0, len(self.went) - PREVIEW)
 
     @property
     def still_weak(self) -> bool:
@@ -585,12 +604,9 @@ def comparison_as_json(comparison: Comparison) -> dict:
         }
 
     def side(s: Side) -> dict:
-        return {
-            "status": s.status,
-            "count": s.count,
-            "organisations": [{"slug": o.slug, "name": o.name} for o in s.organisations],
-            "unknown_organisations": [{"slug": o.slug, "name": o.name} for o in s.unknown],
-        }
+        # Counts only: the organisations of "nu" are in /api/kaart/<slug>/; what changed is in
+        # "came" and "went" (at national size the full lists would be megabytes).
+        return {"status": s.status, "count": s.count, "unknown_count": len(s.unknown)}
 
     def axis(t: AxisTotal) -> dict:
         return {

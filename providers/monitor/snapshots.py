@@ -126,6 +126,11 @@ def summarise_state(data: dict) -> dict:
     return summary
 
 
+def snapshot_store(*, offers, taken_on, label="", kind=Snapshot.Kind.REGULAR, user=None):
+    """Store the snapshot of `offers` (a queryset) as of `taken_on`; the day must be free."""
+    return _store(taken_on=taken_on, label=label, kind=kind, data=collect_state(offers), user=user)
+
+
 def _store(*, taken_on, label, kind, data, user=None) -> Snapshot:
     encoded = json.dumps(data, separators=(",", ":"))
     return Snapshot.objects.create(
@@ -146,12 +151,12 @@ def snapshot_create(*, label: str = "", user=None, taken_on: date | None = None)
     existing = Snapshot.objects.filter(taken_on=taken_on).first()
     if existing is not None:
         return existing, False
-    data = collect_state(Offer.objects.published())
     try:
         with transaction.atomic():
-            return _store(
-                taken_on=taken_on, label=label, kind=Snapshot.Kind.REGULAR, data=data, user=user
-            ), True
+            snapshot = snapshot_store(
+                offers=Offer.objects.published(), taken_on=taken_on, label=label, user=user
+            )
+            return snapshot, True
     except IntegrityError:  # another process took that day's snapshot just now
         return Snapshot.objects.get(taken_on=taken_on), False
 
