@@ -27,7 +27,7 @@ PYTHON = sys.executable
 HOST = "127.0.0.1"
 PORT = int(os.environ.get("BENCH_PORT", "8804"))
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/4")
-NATIONAL = {"organisations": 2500, "offers": 12500, "seed": 1}
+NATIONAL = {"organisations": 2500, "offers": 12500, "seed": 1, "snapshots": 24}
 TRIVIAL = "/bench/ok/"
 # Stop starting new steps after this long, so that a run stays well under 15 minutes.
 DEADLINE_SECONDS = 12 * 60
@@ -620,6 +620,9 @@ end
             str(NATIONAL["offers"]),
             "--seed",
             str(NATIONAL["seed"]),
+            # The monitor's trend at national size: two years of monthly snapshots.
+            "--snapshots",
+            str(NATIONAL["snapshots"]),
         )
         wall = time.perf_counter() - begin
         inner = re.search(r"gemaakt in ([\d.]+) s", output)

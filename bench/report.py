@@ -9,7 +9,7 @@ from bench.measure import COLD_SAMPLES, NATIONAL, PAGES, TRIVIAL
 SIZE_NAMES = {"baseline": "basisgegevens 2023", "national": "landelijke omvang"}
 GENERATE_NATIONAL = (
     "python -m bench.generate_demo_data --organisations {organisations} --offers {offers} "
-    "--seed {seed}".format(**NATIONAL)
+    "--seed {seed} --snapshots {snapshots}".format(**NATIONAL)
 )
 
 

@@ -23,7 +23,7 @@ from providers.models import Offer, Organisation, Position, Source
 from sociale_kaart.cache import bump_data_version
 
 # Sent inside the load's transaction, after the baseline is written (or found loaded as is),
-# with `offer_slugs`: the baseline's offers. Higher layers (the monitor's 2023 snapshot) listen.
+# with `baseline`: the files as read. Higher layers (the monitor's 2023 snapshot) listen.
 baseline_loaded = Signal()
 
 ORGANISATIONS_FILE = "organisations.csv"
@@ -297,9 +297,7 @@ def load_baseline(*, force: bool = False, directory: Path | None = None) -> Load
 
 
 def _send_loaded(baseline: Baseline) -> None:
-    baseline_loaded.send(
-        sender=load_baseline, offer_slugs=[offer.slug for offer in baseline.offers]
-    )
+    baseline_loaded.send(sender=load_baseline, baseline=baseline)
 
 
 def _write(baseline: Baseline) -> None:

@@ -176,6 +176,27 @@ def test_a_snapshot_keeps_its_past_when_the_map_changes(client, baseline):
     assert cell_of(payload, "hgkm", "nazorg", "ouderenmishandeling")["change"] == "gelijk"
 
 
+def test_an_older_install_gets_the_inventory_from_the_files_not_from_later_edits(client, baseline):
+    Snapshot.objects.all().delete()  # an installation from before the monitor
+    # Since 2023 one organisation left the cell and another deleted its offer altogether.
+    Offer.objects.get(slug="blijvend-veilig-hgkm-2023").positions.filter(
+        phase__slug="nazorg", violence_type__slug="ouderenmishandeling"
+    ).delete()
+    Offer.objects.get(slug="de-reclassering-hgkm-2023").delete()
+    call_command("snapshot_coverage", "--inventory")
+    inventory = Snapshot.objects.get()
+    assert (inventory.taken_on, inventory.kind) == (datetime.date(2023, 9, 1), "inventarisatie")
+
+    payload = client.get("/api/monitor/").json()
+    cell = cell_of(payload, "hgkm", "nazorg", "ouderenmishandeling")
+    expected = baseline_cells()[("hgkm", "Nazorg", "Ouderenmishandeling")]
+    assert cell["then"]["count"] == len(expected) == 3
+    assert {o["name"] for o in cell["went"]} == {"Blijvend Veilig", "De Reclassering"}
+    # The deleted offer matches no filter now.
+    filtered = client.get("/api/monitor/?role=aanbieder&role=verwijzer&role=beide").json()
+    assert cell_of(filtered, "hgkm", "nazorg", "ouderenmishandeling")["then"]["count"] == 2
+
+
 def test_loading_the_baseline_again_keeps_one_inventory_snapshot(baseline):
     from providers.baseline import load_baseline
 

@@ -6,7 +6,8 @@ A snapshot's `data` is one JSON document:
   threshold in force and violence types (`[id, slug, name]`);
 - `organisations`: id -> `[name, slug]` (names as they were then);
 - `offers`: id -> `[organisation id, capacity per year, current occupancy, waiting weeks]`
-  (null where the partner left it empty);
+  (null where the partner left it empty; in the 2023 inventory an offer or organisation that
+  no longer exists has a key "2023:<slug>" instead of an id);
 - `cells`: `"<phase id>-<violence type id>"` -> `{"offers": [ids], "status": ...}` for every
   cell that holds an offer (a cell not listed was empty).
 
@@ -24,7 +25,7 @@ from django.utils import timezone
 
 from frameworks.models import Framework, Phase
 from providers.matrix.coverage import EMPTY, cell_status
-from providers.models import Offer, Organisation, Position, Source
+from providers.models import Offer, Organisation, Position
 from providers.monitor.models import Snapshot
 
 FORMAT = 1
@@ -36,17 +37,20 @@ def cell_key(phase_id: int, violence_type_id: int) -> str:
     return f"{phase_id}-{violence_type_id}"
 
 
-def collect_state(offers, frameworks=None, phases=None) -> dict:
-    """The snapshot document (see the module docstring) for `offers` (a queryset of offers):
-    four queries, whatever their number, plus two for the axes unless passed in."""
+def _axes(frameworks=None, phases=None):
     if phases is None:
         phases = list(Phase.objects.order_by("order"))
     if frameworks is None:
         frameworks = list(Framework.objects.order_by("order").prefetch_related("violence_types"))
-    offer_ids = offers.order_by().values("pk")
+    return frameworks, phases
+
+
+def collect_state(offers, frameworks=None, phases=None) -> dict:
+    """The snapshot document (see the module docstring) for `offers` (a queryset of offers):
+    three queries, whatever their number, plus two for the axes unless passed in."""
     cells: dict[str, list[int]] = defaultdict(list)
     for phase_id, violence_type_id, offer_id in (
-        Position.objects.filter(offer__in=offer_ids)
+        Position.objects.filter(offer__in=offers.order_by().values("pk"))
         .order_by("offer_id")
         .values_list("phase_id", "violence_type_id", "offer_id")
     ):
@@ -65,6 +69,13 @@ def collect_state(offers, frameworks=None, phases=None) -> dict:
         .order_by()
         .values_list("pk", "name", "slug")
     }
+    return build_document(cells, offer_rows, organisations, *_axes(frameworks, phases))
+
+
+def build_document(cells, offers, organisations, frameworks, phases) -> dict:
+    """The snapshot document from its parts: `cells` (cell key -> offer ids), `offers` (id as
+    text -> [organisation id, capacity, occupancy, waiting]) and `organisations` (id as text
+    -> [name, slug]); the statuses are counted here, against the thresholds in force."""
     threshold = {}
     framework_rows = []
     for framework in frameworks:
@@ -83,7 +94,7 @@ def collect_state(offers, frameworks=None, phases=None) -> dict:
         violence_type_id = int(key.partition("-")[2])
         if violence_type_id not in threshold:
             continue
-        count = len({offer_rows[str(pk)][0] for pk in ids})
+        count = len({offers[str(pk)][0] for pk in ids})
         stored_cells[key] = {
             "offers": ids,
             "status": cell_status(count, threshold[violence_type_id]),
@@ -93,9 +104,40 @@ def collect_state(offers, frameworks=None, phases=None) -> dict:
         "phases": [[phase.pk, phase.slug, phase.name] for phase in phases],
         "frameworks": framework_rows,
         "organisations": organisations,
-        "offers": offer_rows,
+        "offers": offers,
         "cells": stored_cells,
     }
+
+
+def inventory_document(baseline) -> dict:
+    """The 2023 inventory's document, from the baseline files as `providers.baseline` read
+    them: the positions and capacity figures of the files, whatever partners changed since.
+    Offers and organisations carry their ids in the database (by slug and name), so that the
+    matrix filters can follow them; one that is gone keeps a key of its own, which no filter
+    matches."""
+    offer_ids = dict(
+        Offer.objects.filter(slug__in=[o.slug for o in baseline.offers]).values_list("slug", "pk")
+    )
+    names = [o.name for o in baseline.organisations]
+    organisation_ids = dict(Organisation.objects.filter(name__in=names).values_list("name", "pk"))
+    slugs = {o.name: o.slug for o in baseline.organisations}
+    cells: dict[str, list] = defaultdict(list)
+    offers, organisations = {}, {}
+    for spec in baseline.offers:
+        organisation_id = organisation_ids.get(
+            spec.organisation, f"2023:{slugs[spec.organisation]}"
+        )
+        organisations[str(organisation_id)] = [spec.organisation, slugs[spec.organisation]]
+        offer_id = offer_ids.get(spec.slug, f"2023:{spec.slug}")
+        offers[str(offer_id)] = [
+            organisation_id,
+            spec.facts.get("capacity_per_year"),
+            spec.facts.get("current_occupancy"),
+            spec.facts.get("waiting_weeks"),
+        ]
+        for phase_id, violence_type_id in sorted(spec.cells):
+            cells[cell_key(phase_id, violence_type_id)].append(offer_id)
+    return build_document(cells, offers, organisations, *_axes())
 
 
 def summarise_state(data: dict) -> dict:
@@ -161,13 +203,12 @@ def snapshot_create(*, label: str = "", user=None, taken_on: date | None = None)
         return Snapshot.objects.get(taken_on=taken_on), False
 
 
-def record_inventory_snapshot(sender=None, *, offer_slugs, **kwargs) -> Snapshot:
-    """The 2023 inventory as a snapshot dated 2023-09-01: the baseline's offers as the load
-    just wrote them from the files. Called by `load_baseline` (through its signal) inside its
-    transaction; kept as it is while it still matches the files, replaced when it does not
-    (a forced reload after the files changed)."""
-    offers = Offer.objects.filter(source=Source.INVENTORY_2023, slug__in=offer_slugs)
-    data = collect_state(offers)
+def record_inventory_snapshot(sender=None, *, baseline, **kwargs) -> Snapshot:
+    """The 2023 inventory as a snapshot dated 2023-09-01, from the baseline files. Called by
+    `load_baseline` (through its signal) inside its transaction, and by `snapshot_coverage
+    --inventory` on an installation that predates the monitor. Kept as it is while it still
+    matches the files; replaced when it does not (the files changed)."""
+    data = inventory_document(baseline)
     existing = Snapshot.objects.filter(taken_on=INVENTORY_DATE).first()
     if existing is not None:
         if existing.data == data:
