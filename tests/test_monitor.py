@@ -7,16 +7,20 @@ themselves, never from the code under test."""
 
 import csv
 import datetime
+import html
 import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 from io import BytesIO
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
-from django.conf import settings
+from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.utils import timezone
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from frameworks.models import Framework, Phase, ViolenceType
@@ -26,8 +30,9 @@ from tests.factories import OfferFactory, OrganisationFactory, UserFactory
 from tests.monitor_factories import NeedFactory
 from tests.partner_admin_support import make_municipal_user, make_partner
 from tests.test_csp import assert_strict_csp
+from tests.test_fuzz_public_urls import FUZZ, assert_json_answer, assert_no_traceback
 
-FIXTURES = Path(settings.BASE_DIR) / "fixtures"
+FIXTURES = Path(django_settings.BASE_DIR) / "fixtures"
 SVG = "{http://www.w3.org/2000/svg}"
 NEEDS = "/beheer/monitor/need/"
 SNAPSHOTS = "/beheer/monitor/snapshot/"
@@ -405,6 +410,10 @@ def test_the_municipality_records_a_need_and_its_history_stays(client, baseline)
     # Both records stay in the admin; a record is not edited, a change is a new one.
     listing = client.get(NEEDS).content.decode()
     assert listing.count("per jaar") >= 2
+    # "Nieuwe waarde vastleggen" opens the add form for the same cell.
+    link = re.search(r'href="([^"]+)">Nieuwe waarde vastleggen', listing).group(1)
+    form = client.get(html.unescape(link)).content.decode()
+    assert f'<option value="{elderly.pk}" selected>' in form
     first = Need.objects.earliest("created_at")
     assert client.post(f"{NEEDS}{first.pk}/change/", {"capacity_per_year": 1}).status_code == 403
     assert client.post(f"{NEEDS}{first.pk}/delete/", {"post": "yes"}).status_code == 403
@@ -622,3 +631,29 @@ def test_the_compare_page_queries_do_not_grow_with_the_snapshots(
     # queries each plus a count per fact filter), the live offers, one snapshot, the needs.
     with django_assert_max_num_queries(30):
         client.get("/monitor/?role=aanbieder&age_group=minderjarigen")
+
+
+# Any moment ---------------------------------------------------------------------------------
+
+moments = st.one_of(
+    st.sampled_from(["", "nu", "1", "0", "-1", "999999", "1e3", "１"]),
+    st.text(max_size=12),
+)
+
+
+@settings(FUZZ, max_examples=25)
+@given(van=moments, tot=moments)
+def test_any_moment_answers_a_page_or_a_dutch_400(client, baseline, van, tot):
+    query = urlencode({"van": van, "tot": tot})
+    page = client.get("/monitor/", QUERY_STRING=query)
+    assert page.status_code in (200, 400)
+    assert_no_traceback(page)
+    api = client.get("/api/monitor/", QUERY_STRING=query)
+    assert_json_answer(api, statuses=(200, 400))
+    assert (page.status_code == 400) == (api.status_code == 400)
+    if api.status_code == 400:
+        message = api.json()["error"]
+        assert "momentopname" in message or "momenten" in message
+        assert html.escape(message, quote=True) in page.content.decode() or (
+            message in html.unescape(page.content.decode())
+        )

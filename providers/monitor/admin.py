@@ -2,10 +2,13 @@
 is the only write, and only a superuser edits or deletes) and the needed capacity (a change
 is a new record; earlier records stay as the history)."""
 
+from urllib.parse import urlencode
+
 from django import forms
 from django.contrib import admin, messages
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils.html import format_html
 
 from providers.monitor.models import NEED_TOO_LOW, Need, Snapshot
 from providers.monitor.snapshots import snapshot_create
@@ -116,6 +119,7 @@ class NeedAdmin(admin.ModelAdmin):
         "valid_from",
         "created_at",
         "created_by",
+        "new_record_link",
     ]
     list_filter = ["framework", "phase", "violence_type"]
     search_fields = ["note"]
@@ -125,6 +129,17 @@ class NeedAdmin(admin.ModelAdmin):
     @admin.display(description="niveau")
     def level_label(self, obj):
         return obj.level
+
+    @admin.display(description="wijzigen")
+    def new_record_link(self, obj):
+        """Changing a need is recording a new value for the same target."""
+        target = {"framework": obj.framework_id, "note": obj.note}
+        if obj.phase_id:
+            target["phase"] = obj.phase_id
+        if obj.violence_type_id:
+            target["violence_type"] = obj.violence_type_id
+        url = f"{reverse('admin:monitor_need_add')}?{urlencode(target)}"
+        return format_html('<a href="{}">Nieuwe waarde vastleggen</a>', url)
 
     def has_change_permission(self, request, obj=None):
         return request.user.is_superuser

@@ -17,6 +17,8 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
+from typing import NamedTuple
 
 from django.utils import timezone
 
@@ -67,8 +69,9 @@ class MonitorError(ValueError):
         self.moments = list(moments)  # the choices, for the form beside the message
 
 
-@dataclass(frozen=True, order=True)
-class Org:
+class Org(NamedTuple):
+    """An organisation in a cell; a tuple, so that sorting and comparing thousands stays cheap."""
+
     name: str
     slug: str
 
@@ -203,12 +206,12 @@ class CellChange:
     capacity: Capacity
     need: NeedCheck | None = None
 
-    @property
+    @cached_property
     def came(self) -> list[Org]:
         before = set(self.then.organisations)
         return [o for o in self.now.organisations if o not in before]
 
-    @property
+    @cached_property
     def went(self) -> list[Org]:
         after = set(self.now.organisations)
         return [o for o in self.then.organisations if o not in after]
@@ -405,8 +408,15 @@ class State:
     thresholds: dict  # framework slug -> thin threshold in force
 
 
-def _refs(ids, organisations) -> list[Org]:
-    return sorted(Org(*organisations[str(pk)]) for pk in ids)
+def _refs(ids, organisations, memo) -> list[Org]:
+    """The organisations of `ids`, by name; one Org per organisation (`memo`), not per cell."""
+    found = []
+    for pk in ids:
+        key = str(pk)
+        if key not in memo:
+            memo[key] = Org(*organisations[key])
+        found.append(memo[key])
+    return sorted(found)
 
 
 def state_from_document(data: dict, matching=None, maybe=None) -> State:
@@ -420,7 +430,7 @@ def state_from_document(data: dict, matching=None, maybe=None) -> State:
             vt_slugs[pk] = slug
             vt_threshold[pk] = framework["thin_threshold"]
     offers, organisations = data["offers"], data["organisations"]
-    sides, offers_by_cell = {}, {}
+    sides, offers_by_cell, memo = {}, {}, {}
     for key, cell in data["cells"].items():
         phase_id, _, vt_id = key.partition("-")
         phase_id, vt_id = int(phase_id), int(vt_id)
@@ -441,8 +451,8 @@ def state_from_document(data: dict, matching=None, maybe=None) -> State:
         org_ids = {offers[pk][0] for pk in kept}
         sides[slot] = Side(
             status=status,
-            organisations=_refs(org_ids, organisations),
-            unknown=_refs(unknown_orgs, organisations),
+            organisations=_refs(org_ids, organisations, memo),
+            unknown=_refs(unknown_orgs, organisations, memo),
         )
         offers_by_cell[slot] = kept
     figures = {pk: tuple(row[1:]) for pk, row in offers.items()}
@@ -461,15 +471,22 @@ def live_state(frameworks, phases, selection) -> State:
 
     data = get_or_compute(versioned_key("monitor-live", filters), document)
     documented = state_from_document(data)
-    sides, thresholds = {}, {}
+    sides, thresholds, memo = {}, {}, {}
+
+    def org(ref) -> Org:
+        if ref not in memo:
+            memo[ref] = Org(ref.name, ref.slug)
+        return memo[ref]
+
     for framework in frameworks:
         matrix = compute_matrix(framework, selection, phases=phases)
         thresholds[framework.slug] = matrix.thin_threshold
         for cell in matrix.cells:
             sides[(cell.phase.slug, cell.violence_type.slug)] = Side(
                 status=cell.status,
-                organisations=sorted(Org(o.name, o.slug) for o in cell.organisations),
-                unknown=sorted(Org(o.name, o.slug) for o in cell.unknown_organisations),
+                # compute_matrix lists them by name already.
+                organisations=[org(o) for o in cell.organisations],
+                unknown=[org(o) for o in cell.unknown_organisations],
             )
     return State(
         sides=sides,

@@ -70,8 +70,18 @@ def _sheet(workbook, title, header, rows):
     return sheet
 
 
+# Excel holds at most 32,767 characters in a cell; a longer list of names is cut off with a
+# count (the JSON has every name).
+CELL_TEXT_LIMIT = 32_000
+
+
 def _names(organisations) -> str:
-    return "; ".join(o.name for o in organisations)
+    text = "; ".join(o.name for o in organisations)
+    if len(text) <= CELL_TEXT_LIMIT:
+        return text
+    shown = text[:CELL_TEXT_LIMIT].rpartition("; ")[0]
+    rest = len(organisations) - (shown.count("; ") + 1)
+    return f"{shown}; ... en {rest} meer"
 
 
 def _capacity_cells(capacity):

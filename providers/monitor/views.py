@@ -23,6 +23,7 @@ from providers.monitor.compare import (
 from providers.monitor.exports import monitor_workbook
 from providers.selectors import Scope, allowed_params, offer_selection
 from sociale_kaart.api import field_error, json_error, json_query
+from sociale_kaart.cache import get_or_compute, versioned_key
 from sociale_kaart.response_cache import cache_public_page
 
 MOMENT_PARAMS = ("van", "tot")
@@ -151,7 +152,10 @@ def monitor_export(request):
         return HttpResponseBadRequest(
             filter_errors_text(filterset), content_type="text/plain; charset=utf-8"
         )
-    response = HttpResponse(monitor_workbook(comparison), content_type=XLSX_CONTENT_TYPE)
+    # Built once per data version, day and query, as the matrix exports are.
+    key = versioned_key("monitor-xlsx", timezone.localdate(), request.GET.urlencode())
+    content = get_or_compute(key, lambda: monitor_workbook(comparison), size=len)
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
     filename = f"monitor-sociale-kaart-{timezone.localdate().isoformat()}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
