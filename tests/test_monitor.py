@@ -657,3 +657,13 @@ def test_any_moment_answers_a_page_or_a_dutch_400(client, baseline, van, tot):
         assert html.escape(message, quote=True) in page.content.decode() or (
             message in html.unescape(page.content.decode())
         )
+
+
+def test_without_any_snapshot_the_monitor_says_how_to_make_one(client, baseline):
+    Snapshot.objects.all().delete()
+    page = client.get("/monitor/")
+    assert page.status_code == 200
+    assert "Er is nog geen momentopname" in page.content.decode()
+    api = client.get("/api/monitor/")
+    assert api.status_code == 404 and "snapshot_coverage" in api.json()["error"]
+    assert client.get("/monitor/export.xlsx").status_code == 404

@@ -368,10 +368,23 @@ def _live_summary(phases, frameworks) -> dict:
     return summary
 
 
+class NoSnapshotError(MonitorError):
+    """There is nothing to compare with yet: no snapshot at all."""
+
+
+NO_SNAPSHOT = (
+    "Er is nog geen momentopname om mee te vergelijken. De gemeente maakt er een in het beheer "
+    "(Monitor, Momentopnamen) of met 'python manage.py snapshot_coverage'; 'load_baseline' maakt "
+    "die van de inventarisatie 2023."
+)
+
+
 def pick_moments(moments: list[Moment], then_key: str | None, now_key: str | None):
     """The two moments asked for; default: the 2023 inventory (else the oldest snapshot)
     against "nu". Raises MonitorError with a Dutch message for an unknown or equal choice."""
     by_key = {moment.key: moment for moment in moments}
+    if len(moments) == 1:
+        raise NoSnapshotError(NO_SNAPSHOT, "van", moments)
     if not then_key:
         inventory = [m for m in moments if m.kind == Snapshot.Kind.INVENTORY]
         then_key = (inventory or moments)[0].key

@@ -17,6 +17,7 @@ from providers.monitor.compare import (
     MULTI_CELL_NOTE,
     NOW,
     MonitorError,
+    NoSnapshotError,
     compare,
     comparison_as_json,
 )
@@ -126,7 +127,8 @@ def monitor_page(request):
     }
     if comparison is not None:
         context["frameworks"] = _chart_context(comparison)
-    status = 200 if comparison is not None else 400
+    # Nothing to compare with yet is no fault of the visitor's.
+    status = 200 if comparison is not None or isinstance(error, NoSnapshotError) else 400
     return render(request, "monitor/compare.html", context, status=status)
 
 
@@ -134,6 +136,8 @@ def monitor_page(request):
 @cache_public_page(allowed_params=MONITOR_PARAMS)
 def monitor_api(request):
     filterset, comparison, error = _read(request)
+    if isinstance(error, NoSnapshotError):
+        return json_error(error.message, status=404)
     if error is not None:
         return json_error(error.message, {error.field: field_error(error.message)})
     if comparison is None:
@@ -145,8 +149,9 @@ def monitor_api(request):
 def monitor_export(request):
     filterset, comparison, error = _read(request)
     if error is not None:
-        return HttpResponseBadRequest(
-            f"{error.message}\n", content_type="text/plain; charset=utf-8"
+        status = 404 if isinstance(error, NoSnapshotError) else 400
+        return HttpResponse(
+            f"{error.message}\n", status=status, content_type="text/plain; charset=utf-8"
         )
     if comparison is None:
         return HttpResponseBadRequest(
