@@ -667,3 +667,25 @@ def test_without_any_snapshot_the_monitor_says_how_to_make_one(client, baseline)
     api = client.get("/api/monitor/")
     assert api.status_code == 404 and "snapshot_coverage" in api.json()["error"]
     assert client.get("/monitor/export.xlsx").status_code == 404
+
+
+def test_the_demo_data_makes_and_clears_monthly_snapshots(client, baseline):
+    from io import StringIO
+
+    from bench.generate_demo_data import run
+
+    out = StringIO()
+    run(["--organisations", "10", "--offers", "60", "--seed", "2", "--snapshots", "3"], stdout=out)
+    assert "3 maandelijkse momentopnamen gemaakt" in out.getvalue()
+    demo = list(Snapshot.objects.filter(label__startswith="Demonstratie ").order_by("taken_on"))
+    assert len(demo) == 3
+    assert all(s.taken_on.day == 1 for s in demo) and demo[-1].taken_on < timezone.localdate()
+    # A growing share of the published offers: the newest holds them all.
+    sizes = [len(s.data["offers"]) for s in demo]
+    assert sizes == sorted(sizes) and sizes[0] < sizes[-1]
+    newest = client.get(f"/api/monitor/?van={demo[-1].pk}").json()
+    assert newest["summary"]["better"] == newest["summary"]["worse"] == 0
+    out = StringIO()
+    run(["--clear"], stdout=out)
+    assert "Momentopnamen van de demonstratie verwijderd: 3" in out.getvalue()
+    assert list(Snapshot.objects.values_list("kind", flat=True)) == ["inventarisatie"]
