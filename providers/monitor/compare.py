@@ -536,6 +536,14 @@ def compare(then_key=None, now_key=None, selection=None) -> Comparison:
     ignored. Raises MonitorError for a bad choice of moments."""
     if selection is not None and not selection.query_string:
         selection = None
+    # The whole comparison is cached under the data version (snapshots and needs are
+    # versioned too), per moments, filters and day (the needs in force depend on it).
+    filters = "" if selection is None else selection.query_string
+    key = versioned_key("monitor", then_key or "", now_key or "", filters, timezone.localdate())
+    return get_or_compute(key, lambda: _compare(then_key, now_key, selection))
+
+
+def _compare(then_key, now_key, selection) -> Comparison:
     phases = list(Phase.objects.order_by("order"))
     frameworks = list(Framework.objects.order_by("order").prefetch_related("violence_types"))
     moments = list_moments(phases, frameworks)
