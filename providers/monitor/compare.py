@@ -33,7 +33,7 @@ from providers.matrix.coverage import (
     compute_matrix,
 )
 from providers.models import Offer
-from providers.monitor.models import Need, Snapshot
+from providers.monitor.models import Need, Snapshot, snapshot_title
 from providers.monitor.snapshots import collect_state
 from sociale_kaart.cache import get_or_compute, versioned_key
 
@@ -328,7 +328,7 @@ def list_moments(phases, frameworks) -> list[Moment]:
     moments = [
         Moment(
             key=str(pk),
-            title=_title(label, taken_on),
+            title=snapshot_title(label, taken_on),
             taken_on=taken_on,
             kind=kind,
             summary=summary,
@@ -346,11 +346,6 @@ def list_moments(phases, frameworks) -> list[Moment]:
         )
     )
     return moments
-
-
-def _title(label: str, taken_on: date) -> str:
-    day = f"{taken_on.day}-{taken_on.month}-{taken_on.year}"
-    return f"{label} ({day})" if label else day
 
 
 def _live_summary(phases, frameworks) -> dict:

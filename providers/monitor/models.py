@@ -56,8 +56,13 @@ class Snapshot(models.Model):
 
     @property
     def title(self) -> str:
-        day = f"{self.taken_on.day}-{self.taken_on.month}-{self.taken_on.year}"
-        return f"{self.label} ({day})" if self.label else day
+        return snapshot_title(self.label, self.taken_on)
+
+
+def snapshot_title(label: str, taken_on) -> str:
+    """How a snapshot is named on the page and in the admin: its label and day."""
+    day = f"{taken_on.day}-{taken_on.month}-{taken_on.year}"
+    return f"{label} ({day})" if label else day
 
 
 class NeedQuerySet(VersionedQuerySet):
