@@ -439,7 +439,10 @@ class _Generator:
             duration_description=rng.choice(["", "Gemiddeld zes maanden.", "12 tot 20 sessies."]),
             capacity_per_year=capacity,
             current_occupancy=(
-                rng.randrange(0, math.ceil(capacity * 1.2)) if capacity is not None else None
+                # Over-occupation is refused by the offer form; the draw is kept for the seed.
+                min(capacity, rng.randrange(0, math.ceil(capacity * 1.2)))
+                if capacity is not None
+                else None
             ),
             capacity_updated_on=REFERENCE_DATE - timedelta(days=rng.randrange(0, 400)),
             waiting_weeks=rng.choice([None, 0, 1, 2, 3, 4, 6, 8, 12, 16, 26]),
@@ -605,6 +608,43 @@ def _assign_primary_keys(objects: list, queryset, field: str) -> None:
     pks = dict(queryset.values_list(field, "pk"))
     for obj in objects:
         obj.pk = pks[getattr(obj, field)]
+
+
+DEMO_SNAPSHOT_LABEL = "Demonstratie"
+
+
+def generate_monthly_snapshots(count: int, today: date | None = None) -> list:
+    """`count` monthly snapshots (the monitor's trend), on the first of the months before
+    `today`, oldest first, of a growing share of the published offers: half of them (by id)
+    in the oldest, all of them in the newest. Days that already have a snapshot are skipped.
+    Returns the snapshots made."""
+    from providers.monitor.models import Snapshot
+    from providers.monitor.snapshots import snapshot_store
+
+    today = today or date.today()
+    published = Offer.objects.published()
+    ids = list(published.order_by("pk").values_list("pk", flat=True))
+    taken = set(Snapshot.objects.values_list("taken_on", flat=True))
+    made = []
+    for index in range(count):
+        months_back = count - index
+        year, month = divmod(today.year * 12 + today.month - 1 - months_back, 12)
+        taken_on = date(year, month + 1, 1)
+        if taken_on in taken or not ids:
+            continue
+        share = ids[: max(1, len(ids) * (count + index + 1) // (2 * count))]
+        offers = published.filter(pk__lte=share[-1])
+        label = f"{DEMO_SNAPSHOT_LABEL} {taken_on:%Y-%m}"
+        made.append(snapshot_store(offers=offers, taken_on=taken_on, label=label))
+    return made
+
+
+def clear_demo_snapshots() -> int:
+    """Remove the snapshots that `generate_monthly_snapshots` made (by their label)."""
+    from providers.monitor.models import Snapshot
+
+    deleted, _ = Snapshot.objects.filter(label__startswith=f"{DEMO_SNAPSHOT_LABEL} ").delete()
+    return deleted
 
 
 def clear_demo_data() -> ClearResult:

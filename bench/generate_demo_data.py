@@ -1,7 +1,7 @@
 """The command line of the demo-data generator (`bench/demo_data.py`), run from the project root:
 
     .venv/bin/python -m bench.generate_demo_data [--organisations N] [--offers M] [--seed S]
-                                                 [--clear]
+                                                 [--snapshots N] [--clear]
 
 It sets up Django itself, with the settings in DJANGO_SETTINGS_MODULE (default: the
 application's, so DATABASE_URL and REDIS_URL choose the database and the cache whose data
@@ -33,6 +33,12 @@ parser.add_argument(
     "--seed", type=int, default=1, help="zelfde seed, zelfde gegevens (standaard 1)"
 )
 parser.add_argument(
+    "--snapshots",
+    type=int,
+    default=0,
+    help="maak daarna zoveel maandelijkse momentopnamen voor de monitor (bijvoorbeeld 24)",
+)
+parser.add_argument(
     "--clear",
     action="store_true",
     help="verwijder eerst de bestaande demonstratiegegevens (alleen die)",
@@ -42,7 +48,13 @@ parser.add_argument(
 def run(argv: list[str], stdout: TextIO = sys.stdout) -> None:
     """Do what `argv` asks, with Django already set up; raises DemoDataError on a refusal."""
     # The generator imports models, so it can only be imported once Django is set up.
-    from bench.demo_data import check_sizes, clear_demo_data, generate_demo_data
+    from bench.demo_data import (
+        check_sizes,
+        clear_demo_data,
+        clear_demo_snapshots,
+        generate_demo_data,
+        generate_monthly_snapshots,
+    )
 
     args = parser.parse_args(argv)
     only_clear = args.clear and args.organisations is None and args.offers is None
@@ -55,6 +67,9 @@ def run(argv: list[str], stdout: TextIO = sys.stdout) -> None:
     if not only_clear:
         check_sizes(organisations, offers)  # before clearing anything
     if args.clear:
+        snapshots = clear_demo_snapshots()
+        if snapshots:
+            print(f"Momentopnamen van de demonstratie verwijderd: {snapshots}.", file=stdout)
         result = clear_demo_data()
         print(
             f"Demonstratiegegevens verwijderd: {result.organisations} organisaties, "
@@ -76,6 +91,17 @@ def run(argv: list[str], stdout: TextIO = sys.stdout) -> None:
         f"{result.positions} posities, {result.relations} kenmerken (seed {args.seed}).",
         file=stdout,
     )
+    if args.snapshots > 0:
+        started = time.perf_counter()
+        made = generate_monthly_snapshots(args.snapshots)
+        sizes = [snapshot.size for snapshot in made]
+        average = sum(sizes) // len(sizes) if sizes else 0
+        print(
+            f"{len(made)} maandelijkse momentopnamen gemaakt in "
+            f"{time.perf_counter() - started:.1f} s; gemiddeld {average} bytes per momentopname "
+            f"(de nieuwste {sizes[-1] if sizes else 0} bytes).",
+            file=stdout,
+        )
 
 
 class ProgressBar:

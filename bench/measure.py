@@ -27,10 +27,10 @@ PYTHON = sys.executable
 HOST = "127.0.0.1"
 PORT = int(os.environ.get("BENCH_PORT", "8804"))
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/4")
-NATIONAL = {"organisations": 2500, "offers": 12500, "seed": 1}
+NATIONAL = {"organisations": 2500, "offers": 12500, "seed": 1, "snapshots": 24}
 # BENCH_SCALE=5 adds a run on PostgreSQL at that many times the national size.
 SCALE = int(os.environ.get("BENCH_SCALE", "1"))
-LARGE = {"organisations": 2500 * SCALE, "offers": 12500 * SCALE, "seed": 1}
+LARGE = {"organisations": 2500 * SCALE, "offers": 12500 * SCALE, "seed": 1, "snapshots": 24}
 TRIVIAL = "/bench/ok/"
 # Stop starting new steps after this long, so that a run stays well under 15 minutes (30 with
 # the large run).
@@ -70,6 +70,8 @@ PAGES = [
     ("Aanbod", "/aanbod/{offer}/", "page"),
     ("Organisaties", "/organisaties/", "page"),
     ("Organisatie", "/organisaties/{organisation}/", "page"),
+    ("Monitor", "/monitor/", "page"),
+    ("Monitor JSON", "/api/monitor/", "page"),
     ("Excel HGKM", "/kaart/hgkm/export.xlsx", "excel"),
     ("Excel beide matrices", "/kaart/export.xlsx", "excel"),
 ]
@@ -740,6 +742,9 @@ end
             str(size["offers"]),
             "--seed",
             str(size["seed"]),
+            # The monitor's trend: two years of monthly snapshots.
+            "--snapshots",
+            str(size["snapshots"]),
         )
         wall = time.perf_counter() - begin
         inner = re.search(r"gemaakt in ([\d.]+) s", output)

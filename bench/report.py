@@ -25,7 +25,7 @@ GENERATE = (
     "python -m bench.generate_demo_data --clear --organisations {organisations} --offers "
     "{offers} --seed {seed}"
 )
-GENERATE_NATIONAL = GENERATE.format(**NATIONAL)
+GENERATE_NATIONAL = GENERATE.format(**NATIONAL) + " --snapshots {snapshots}".format(**NATIONAL)
 # The targets: cold (first request after a save) within this many times the trivial view.
 WARM_LIMIT = 1.3
 EXCEL_LIMIT_MS = 1000

@@ -14,12 +14,17 @@ from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.dispatch import Signal
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
 from frameworks.models import Framework, Phase, ViolenceType
 from providers.models import Offer, Organisation, Position, Source
 from sociale_kaart.cache import bump_data_version
+
+# Sent inside the load's transaction, after the baseline is written (or found loaded as is),
+# with `baseline`: the files as read. Higher layers (the monitor's 2023 snapshot) listen.
+baseline_loaded = Signal()
 
 ORGANISATIONS_FILE = "organisations.csv"
 POSITIONS_FILE = "report-2023-positions.csv"
@@ -281,11 +286,18 @@ def load_baseline(*, force: bool = False, directory: Path | None = None) -> Load
                 "(bijvoorbeeld door partners). Er is niets overschreven; gebruik --force om de "
                 "basisgegevens toch opnieuw te laden."
             )
+        with transaction.atomic():
+            _send_loaded(baseline)
         return LoadResult(created=False, **summary)
     with transaction.atomic():
         _write(baseline)
+        _send_loaded(baseline)
     bump_data_version()
     return LoadResult(created=True, **summary)
+
+
+def _send_loaded(baseline: Baseline) -> None:
+    baseline_loaded.send(sender=load_baseline, baseline=baseline)
 
 
 def _write(baseline: Baseline) -> None:

@@ -360,14 +360,23 @@ class Offer(CleanShortTextsMixin, models.Model):
         )
 
     def clean(self):
+        errors = {}
         if (
             self.minimum_age is not None
             and self.maximum_age is not None
             and self.minimum_age > self.maximum_age
         ):
-            raise ValidationError(
-                {"maximum_age": "De maximumleeftijd mag niet lager zijn dan de minimumleeftijd."}
+            errors["maximum_age"] = "De maximumleeftijd mag niet lager zijn dan de minimumleeftijd."
+        if (
+            self.capacity_per_year is not None
+            and self.current_occupancy is not None
+            and self.current_occupancy > self.capacity_per_year
+        ):
+            errors["capacity_per_year"] = (
+                "De capaciteit per jaar mag niet lager zijn dan de huidige bezetting."
             )
+        if errors:
+            raise ValidationError(errors)
 
 
 def published_condition(through: str = "") -> models.Q:

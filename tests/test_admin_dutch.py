@@ -28,7 +28,9 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 
 from providers.models import LegalFramework, Membership, Offer
+from providers.monitor.snapshots import snapshot_create
 from tests.factories import MembershipFactory, UserFactory
+from tests.monitor_factories import NeedFactory
 from tests.partner_admin_support import build_world, offer_post_data
 
 world = pytest.fixture(build_world, name="world")
@@ -320,6 +322,9 @@ def full_world(world):
     world.offer_a.status = Offer.Status.DRAFT
     world.offer_a.last_verified = datetime.date(2024, 12, 1)
     world.offer_a.save()
+    # The monitor's records, so that their pages are visited too.
+    snapshot_create(label="Kwartaal 1")
+    NeedFactory(cell=("nazorg", "ouderenmishandeling"))
     return world
 
 

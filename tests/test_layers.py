@@ -11,10 +11,11 @@ PACKAGES = ("sociale_kaart", "frameworks", "providers")
 
 # The layers of the README's module map, bottom first. A module belongs to the first layer
 # one of whose prefixes it starts with.
-TOP = 4
+TOP = 5
 LAYERS = [
     (TOP, ("sociale_kaart.settings", "sociale_kaart.urls", "sociale_kaart.wsgi")),
     (TOP, ("sociale_kaart.apps",)),
+    (4, ("providers.monitor",)),
     (3, ("providers.matrix", "providers.templatetags.matrix_tags")),
     (3, ("providers.management.commands.export_matrix",)),
     (2, ("providers",)),
