@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "sociale_kaart",
     "frameworks",
     "providers",
+    "providers.paths",
     "axes",
 ]
 

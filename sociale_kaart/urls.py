@@ -16,6 +16,7 @@ urlpatterns = [
     path("account/", include("providers.account_urls")),
     path("", include("providers.urls")),
     path("", include("providers.matrix.urls")),
+    path("", include("providers.paths.urls")),
 ]
 
 # A database outage outside a view still answers the Dutch 503 page (sociale_kaart/errors.py).

@@ -30,6 +30,7 @@ from django.utils import formats, timezone, translation
 from providers.models import LegalFramework, Membership, Offer
 from tests.factories import MembershipFactory, UserFactory
 from tests.partner_admin_support import build_world, offer_post_data
+from tests.paths_factories import PoolEntryFactory, ReferralLinkFactory
 
 world = pytest.fixture(build_world, name="world")
 
@@ -320,6 +321,11 @@ def full_world(world):
     world.offer_a.status = Offer.Status.DRAFT
     world.offer_a.last_verified = datetime.date(2024, 12, 1)
     world.offer_a.save()
+    # A link proposed to B, a pool entry of A: their pages too.
+    ReferralLinkFactory(
+        from_offer=world.offer_a, to_offer=world.offer_b, status="voorgesteld", confirmed_at=None
+    )
+    PoolEntryFactory(organisation=world.org_a, lists={"phases": ["nazorg"]})
     return world
 
 

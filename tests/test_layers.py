@@ -16,6 +16,7 @@ LAYERS = [
     (TOP, ("sociale_kaart.settings", "sociale_kaart.urls", "sociale_kaart.wsgi")),
     (TOP, ("sociale_kaart.apps",)),
     (3, ("providers.matrix", "providers.templatetags.matrix_tags")),
+    (3, ("providers.paths",)),
     (3, ("providers.management.commands.export_matrix",)),
     (2, ("providers",)),
     (1, ("frameworks",)),
