@@ -38,6 +38,21 @@ def _unknown(name: str) -> Q:
     return Q(pk__in=PoolEntry.objects.filter(**{f"{field}__isnull": True}).values("pk"))
 
 
+def _load_choices() -> dict:
+    """The options of the list filters: four small queries (reference data)."""
+    grouped = {}
+    for slug, name, framework in ViolenceType.objects.order_by(
+        "framework__order", "order"
+    ).values_list("slug", "name", "framework__name"):
+        grouped.setdefault(framework, []).append((slug, name))
+    return {
+        "framework": list(Framework.objects.order_by("order").values_list("slug", "name")),
+        "violence_type": list(grouped.items()),
+        "phase": list(Phase.objects.order_by("order").values_list("slug", "name")),
+        "deployment": list(DeploymentKind.objects.order_by("order").values_list("slug", "name")),
+    }
+
+
 class PoolFilterSet(django_filters.FilterSet):
     framework = _multiple("Analysekader", "filter_framework")
     violence_type = _multiple("Geweldsvorm", "filter_fact")
@@ -54,30 +69,17 @@ class PoolFilterSet(django_filters.FilterSet):
         model = PoolEntry
         fields = []
 
-    def __init__(self, data=None, queryset=None, *, modes=None, **kwargs):
-        if isinstance(data, dict):
+    def __init__(self, data=None, queryset=None, *, modes=None, choices=None, **kwargs):
+        if isinstance(data, dict) and not isinstance(data, QueryDict):
             query = QueryDict(mutable=True)
             for key, value in data.items():
                 query.setlist(key, value if isinstance(value, list) else [value])
             data = query
         super().__init__(data, queryset=queryset, **kwargs)
         self._modes = modes
-        # Four small queries for the choices (reference data).
-        self.filters["framework"].extra["choices"] = list(
-            Framework.objects.order_by("order").values_list("slug", "name")
-        )
-        grouped = {}
-        for slug, name, framework in ViolenceType.objects.order_by(
-            "framework__order", "order"
-        ).values_list("slug", "name", "framework__name"):
-            grouped.setdefault(framework, []).append((slug, name))
-        self.filters["violence_type"].extra["choices"] = list(grouped.items())
-        self.filters["phase"].extra["choices"] = list(
-            Phase.objects.order_by("order").values_list("slug", "name")
-        )
-        self.filters["deployment"].extra["choices"] = list(
-            DeploymentKind.objects.order_by("order").values_list("slug", "name")
-        )
+        self.choices = choices or _load_choices()
+        for name, options in self.choices.items():
+            self.filters[name].extra["choices"] = options
 
     @property
     def modes(self) -> dict:
@@ -116,7 +118,7 @@ class PoolFilterSet(django_filters.FilterSet):
         facts = []
         for name in active:
             modes = dict.fromkeys(active, LENIENT) | {name: ONLY_UNKNOWN}
-            other = type(self)(self.data, queryset=self.queryset, modes=modes)
+            other = type(self)(self.data, queryset=self.queryset, modes=modes, choices=self.choices)
             count = other.qs.count()
             if count:
                 facts.append(

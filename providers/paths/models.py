@@ -200,7 +200,8 @@ class PoolEntry(models.Model):
     )
     created_at = models.DateTimeField("aangemaakt op", auto_now_add=True)
     updated_at = models.DateTimeField("gewijzigd op", auto_now=True)
-    history = HistoricalRecords(m2m_fields=[frameworks, violence_types, phases, deployment_kinds])
+    # The entry's own fields; its lists are not versioned (one record per save, not five).
+    history = HistoricalRecords()
 
     objects = PoolEntryQuerySet.as_manager()
 
