@@ -19,7 +19,7 @@ NODE_WIDTH = 180
 NODE_HEIGHT = 54
 ROW_GAP = 18
 HEADER_HEIGHT = 56
-MARGIN = 12
+MARGIN = 30
 # A column draws at most this many offers; the list under the figure names them all (paged
 # per phase) and links to the search for the rest.
 MAX_NODES_PER_COLUMN = 20
@@ -129,6 +129,9 @@ def _curve(start: tuple[int, int], end: tuple[int, int]) -> str:
     if x2 > x1:
         middle = (x1 + x2) // 2
         return f"M {x1} {y1} C {middle} {y1}, {middle} {y2}, {x2 - 6} {y2}"
-    # Same or earlier column: out of the right side, round, into the left side.
+    if sx == ex:
+        # Same column: out of the left side and back into it, bending round to the left.
+        return f"M {sx} {y1} C {sx - 40} {y1}, {sx - 40} {y2}, {sx - 6} {y2}"
+    # An earlier column: out of the right side, round below, into the left side.
     bend = max(y1, y2) + NODE_HEIGHT
     return f"M {x1} {y1} C {x1 + 40} {bend}, {x2 - 40} {bend}, {x2 - 6} {y2}"
