@@ -248,6 +248,8 @@ def test_the_links_in_json(client, baseline):
     assert link["to_service"]["organisation"]["name"] == "De Reclassering"
     assert link["kind"] == "zorg-naar-straf"
     assert client.get("/api/verwijzingen/?kind=nazorg").json()["total_items"] == 0
+    assert client.get(f"/api/verwijzingen/?offer={target.slug}").json()["total_items"] == 1
+    assert client.get("/api/verwijzingen/?offer=altra-hgkm-2023").json()["total_items"] == 0
     error = client.get("/api/verwijzingen/?kind=onzin")
     assert error.status_code == 400 and "kind" in error.json()["fields"]
     assert client.get("/api/verwijzingen/?page=9").status_code == 400

@@ -10,6 +10,7 @@
 """
 
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -209,7 +210,7 @@ def entry_as_json(entry) -> dict:
 
 @require_safe
 @json_query
-@cache_public_page(allowed_params={"page", "per_page", "kind"})
+@cache_public_page(allowed_params={"page", "per_page", "kind", "offer"})
 def links_api(request):
     page_number, per_page, errors = _paging(request)
     links = (
@@ -227,6 +228,9 @@ def links_api(request):
         return json_error("Ongeldige parameter", errors)
     if kinds:
         links = links.filter(kind__in=kinds)
+    # One offer's links, before and after it (its slug).
+    if offer := request.GET.get("offer"):
+        links = links.filter(Q(from_offer__slug=offer) | Q(to_offer__slug=offer))
     paginator, page = _paged(links, page_number, per_page)
     if page is None:
         return json_error(
