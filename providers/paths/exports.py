@@ -19,21 +19,27 @@ from providers.paths.selectors import (
     pool_entries,
     pool_size,
 )
-from sociale_kaart.spreadsheets import set_cell
+from sociale_kaart.spreadsheets import insert_text_rows, set_cell
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NOT_POSITIONED = "(niet gepositioneerd)"
 
 
-def _sheet(workbook, title, header, rows, widths):
+def _sheet(workbook, title, header, rows, widths, deferred=None):
+    """A sheet with a bold header, widths, frozen header and a filter. With `deferred` (a list)
+    the rows, all text, are written after saving, as XML (`insert_text_rows`): at national size
+    the breaks run to tens of thousands of rows, too slow for openpyxl cell by cell."""
     sheet = workbook.create_sheet(title)
     for column, value in enumerate(header, start=1):
         cell = sheet.cell(row=1, column=column)
         set_cell(cell, value)
         cell.font = Font(bold=True)
-    for row_number, row in enumerate(rows, start=2):
-        for column, value in enumerate(row, start=1):
-            set_cell(sheet.cell(row=row_number, column=column), value)
+    if deferred is not None:
+        deferred.append((sheet, [[str(value) for value in row] for row in rows]))
+    else:
+        for row_number, row in enumerate(rows, start=2):
+            for column, value in enumerate(row, start=1):
+                set_cell(sheet.cell(row=row_number, column=column), value)
     for column, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
     sheet.freeze_panes = "A2"
@@ -50,6 +56,7 @@ def paths_workbook() -> bytes:
     breaks = path_breaks()
     workbook = Workbook()
     workbook.remove(workbook.active)
+    deferred = []
 
     counts = []
     for framework in breaks.frameworks:
@@ -86,6 +93,7 @@ def paths_workbook() -> bytes:
         ["Analysekader", "Geweldsvorm", "Breuk", "Organisatie", "Aanbod"],
         named,
         [36, 44, 60, 36, 44],
+        deferred,
     )
 
     links = (
@@ -113,11 +121,12 @@ def paths_workbook() -> bytes:
                 link.to_offer.name,
                 link.get_kind_display(),
                 link.note,
-                timezone.localtime(link.confirmed_at).date() if link.confirmed_at else None,
+                f"{timezone.localtime(link.confirmed_at):%d-%m-%Y}" if link.confirmed_at else "",
             ]
             for link in links
         ],
         [32, 40, 32, 40, 34, 40, 14],
+        deferred,
     )
 
     entries = []
@@ -217,4 +226,8 @@ def paths_workbook() -> bytes:
     notes.column_dimensions["B"].width = 100
     output = BytesIO()
     workbook.save(output)
-    return output.getvalue()
+    content = output.getvalue()
+    for sheet, rows in deferred:
+        if rows:
+            content = insert_text_rows(content, sheet.path, rows, first_row=2)
+    return content

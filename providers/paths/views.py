@@ -39,6 +39,9 @@ from sociale_kaart.response_cache import cache_public_page
 # The list under a path's figure names this many offers per phase, then links to the search.
 LIST_PER_PHASE = 50
 ENTRIES_PER_PAGE = 25
+# The breaks page names this many offers per violence type and kind of break; the Excel
+# workbook names them all.
+BREAKS_LISTED = 25
 DEFAULT_PER_PAGE = 25
 MAX_PER_PAGE = 100
 
@@ -46,7 +49,7 @@ MAX_PER_PAGE = 100
 @cache_public_page()
 def path_index(request):
     frameworks = list(Framework.objects.order_by("order").prefetch_related("violence_types"))
-    context = {"frameworks": frameworks, "breaks": path_breaks(), "kinds": _kinds()}
+    context = {"frameworks": frameworks, "link_count": ReferralLink.objects.public().count()}
     return render(request, "paths/path_index.html", context)
 
 
@@ -85,7 +88,14 @@ def path_page(request, framework, violence_type):
 
 @cache_public_page()
 def breaks_page(request):
-    context = {"breaks": path_breaks(), "kinds": _kinds(), "pool_sizes": pool_size()}
+    context = {
+        "breaks": path_breaks(),
+        "kinds": _kinds(),
+        "pool_sizes": pool_size(),
+        "listed": BREAKS_LISTED,
+        "listed_slice": f":{BREAKS_LISTED}",
+        "minus_listed": -BREAKS_LISTED,
+    }
     return render(request, "paths/breaks.html", context)
 
 
