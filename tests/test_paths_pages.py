@@ -313,3 +313,27 @@ def test_the_path_pages_take_the_same_queries_whatever_the_size(
     chain_links([offers[1], *more])
     ReferralLinkFactory(from_offer=more[-1], to_offer=offers[1], kind="nazorg")
     assert {url: query_count(client, url) for url in urls} == counts
+
+
+def test_the_breaks_page_names_25_offers_per_cell_and_the_workbook_all(client, baseline):
+    for index in range(30):
+        OfferFactory(
+            name=f"Zonder vervolg {index}",
+            cells=[("herstelgerichte-zorg", "ouderenmishandeling")],
+        )
+    total = len(expected_phase_breaks()[("hgkm", "Ouderenmishandeling")]) + 30
+    page = client.get("/paden/breuken/").content.decode()
+    start = page.index("Ouderenmishandeling: welk aanbod")
+    section = page[start : page.index("</details>", start)]
+    assert f"Geen vervolg ({total})" in section
+    phase_list = section[section.index("Geen vervolg (") :]
+    assert phase_list[: phase_list.index("</ul>")].count("<li") == 25
+    assert f"En nog {total - 25} aanbiedingen: zie het" in section
+    counts = counts_sheet(workbook(client))
+    assert counts[(FRAMEWORK_NAMES["hgkm"], "Ouderenmishandeling")][0] == total
+    named = [
+        row
+        for row in workbook(client)["Breuken"].iter_rows(min_row=2, values_only=True)
+        if row[1] == "Ouderenmishandeling" and row[2].startswith("Geen bevestigde")
+    ]
+    assert len(named) == total
