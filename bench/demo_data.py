@@ -33,6 +33,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils.text import slugify
 
+from bench import demo_paths
 from frameworks.models import Phase, ViolenceType
 from providers.lists import OFFER_LIST_FIELDS
 from providers.models import (
@@ -42,6 +43,7 @@ from providers.models import (
     Position,
     Source,
 )
+from providers.paths.models import PoolEntry, ReferralLink
 from sociale_kaart.cache import bump_data_version
 
 BATCH_SIZE = 2000
@@ -217,6 +219,8 @@ class DemoResult:
     offers: int
     positions: int
     relations: int
+    links: int = 0
+    pool_entries: int = 0
 
 
 @dataclass
@@ -579,6 +583,17 @@ def generate_demo_data(
             columns = [field.m2m_field_name(), field.m2m_reverse_field_name()]
             _insert_rows(through, columns, rows, f"kenmerken: {field.verbose_name}", progress)
             relation_count += len(rows)
+
+        links = demo_paths.build_links(generator.rng, new_offers)
+        _bulk_insert(ReferralLink, links, "verwijzingen", progress)
+        pool = demo_paths.build_pool(generator.rng, new_organisations)
+        _bulk_insert(PoolEntry, [entry for entry, _ in pool], "ervaringsdeskundigen", progress)
+        if any(entry.pk is None for entry, _ in pool):  # older databases return no keys
+            saved = PoolEntry.objects.filter(organisation__source=Source.DEMO).order_by("pk")
+            for (entry, _), pk in zip(pool, saved.values_list("pk", flat=True), strict=True):
+                entry.pk = pk
+        for name, (through, columns, rows) in demo_paths.pool_relation_rows(pool).items():
+            _insert_rows(through, columns, rows, f"ervaringsdeskundigen: {name}", progress)
     _analyze([Organisation, Offer, Position, *(f.remote_field.through for f in many_to_many)])
     bump_data_version()
     return DemoResult(
@@ -586,6 +601,8 @@ def generate_demo_data(
         offers=len(new_offers),
         positions=len(positions),
         relations=relation_count,
+        links=len(links),
+        pool_entries=len(pool),
     )
 
 
@@ -663,6 +680,16 @@ def clear_demo_data() -> ClearResult:
         organisation_ids = list(
             Organisation.objects.filter(source=Source.DEMO).values_list("pk", flat=True)
         )
+        _delete_rows(ReferralLink, ["from_offer", "to_offer"], offer_ids)
+        _delete_rows(ReferralLink, ["proposed_by", "ended_by"], organisation_ids)
+        pool_ids = list(
+            PoolEntry.objects.filter(organisation_id__in=organisation_ids).values_list(
+                "pk", flat=True
+            )
+        )
+        for field in PoolEntry._meta.many_to_many:
+            _delete_rows(field.remote_field.through, [field.m2m_field_name()], pool_ids)
+        _delete_rows(PoolEntry, ["id"], pool_ids)
         _delete_rows(Position, ["offer"], offer_ids)
         for field in Offer._meta.many_to_many:
             _delete_rows(field.remote_field.through, [field.m2m_field_name()], offer_ids)

@@ -88,7 +88,8 @@ def run(argv: list[str], stdout: TextIO = sys.stdout) -> None:
     print(
         f"Demonstratiegegevens gemaakt in {time.perf_counter() - started:.1f} s: "
         f"{result.organisations} organisaties, {result.offers} aanbiedingen, "
-        f"{result.positions} posities, {result.relations} kenmerken (seed {args.seed}).",
+        f"{result.positions} posities, {result.relations} kenmerken, {result.links} "
+        f"verwijzingen, {result.pool_entries} ervaringsdeskundigen (seed {args.seed}).",
         file=stdout,
     )
     if args.snapshots > 0:

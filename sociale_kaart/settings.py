@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "frameworks",
     "providers",
     "providers.monitor",
+    "providers.paths",
     "axes",
 ]
 

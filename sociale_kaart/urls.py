@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("providers.urls")),
     path("", include("providers.matrix.urls")),
     path("", include("providers.monitor.urls")),
+    path("", include("providers.paths.urls")),
 ]
 
 # A database outage outside a view still answers the Dutch 503 page (sociale_kaart/errors.py).

@@ -32,6 +32,7 @@ from providers.monitor.snapshots import snapshot_create
 from tests.factories import MembershipFactory, UserFactory
 from tests.monitor_factories import NeedFactory
 from tests.partner_admin_support import build_world, offer_post_data
+from tests.paths_factories import PoolEntryFactory, ReferralLinkFactory
 
 world = pytest.fixture(build_world, name="world")
 
@@ -325,6 +326,11 @@ def full_world(world):
     # The monitor's records, so that their pages are visited too.
     snapshot_create(label="Kwartaal 1")
     NeedFactory(cell=("nazorg", "ouderenmishandeling"))
+    # A link proposed to B, a pool entry of A: their pages too.
+    ReferralLinkFactory(
+        from_offer=world.offer_a, to_offer=world.offer_b, status="voorgesteld", confirmed_at=None
+    )
+    PoolEntryFactory(organisation=world.org_a, lists={"phases": ["nazorg"]})
     return world
 
 

@@ -17,6 +17,7 @@ LAYERS = [
     (TOP, ("sociale_kaart.apps",)),
     (4, ("providers.monitor",)),
     (3, ("providers.matrix", "providers.templatetags.matrix_tags")),
+    (3, ("providers.paths",)),
     (3, ("providers.management.commands.export_matrix",)),
     (2, ("providers",)),
     (1, ("frameworks",)),
