@@ -1,5 +1,7 @@
 """Organisations, their offers, the cells those offers cover, and who may edit them."""
 
+from uuid import uuid4
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -19,6 +21,8 @@ class ReferenceItem(models.Model):
     slug = models.SlugField("slug", unique=True)
     name = models.CharField("naam", max_length=150, unique=True)
     order = models.PositiveSmallIntegerField("volgorde", default=0)
+    # A stable identifier for open data (the HSDS API): never changes, unlike the slug.
+    uuid = models.UUIDField("vaste id", default=uuid4, unique=True, editable=False)
 
     objects = VersionedQuerySet.as_manager()
 
@@ -90,6 +94,8 @@ class Organisation(models.Model):
 
     name = models.CharField("naam", max_length=200, unique=True)
     slug = models.SlugField("slug", max_length=200, unique=True)
+    # A stable identifier for open data (the HSDS API): never changes, unlike the slug.
+    uuid = models.UUIDField("vaste id", default=uuid4, unique=True, editable=False)
     role = models.CharField(
         "rol",
         max_length=20,
@@ -124,7 +130,7 @@ class Organisation(models.Model):
     version = models.PositiveIntegerField("versie", default=1, editable=False)
     created_at = models.DateTimeField("aangemaakt op", auto_now_add=True)
     updated_at = models.DateTimeField("gewijzigd op", auto_now=True)
-    history = HistoricalRecords(m2m_fields=[members], excluded_fields=["version"])
+    history = HistoricalRecords(m2m_fields=[members], excluded_fields=["version", "uuid"])
 
     objects = VersionedQuerySet.as_manager()
 
@@ -199,6 +205,8 @@ class Offer(models.Model):
     )
     name = models.CharField("naam", max_length=200)
     slug = models.SlugField("slug", max_length=200, unique=True)
+    # A stable identifier for open data (the HSDS API): never changes, unlike the slug.
+    uuid = models.UUIDField("vaste id", default=uuid4, unique=True, editable=False)
     description = models.TextField("omschrijving", blank=True)
     status = models.CharField(
         "status", max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
@@ -276,7 +284,7 @@ class Offer(models.Model):
     updated_at = models.DateTimeField("gewijzigd op", auto_now=True)
 
     objects = OfferQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["version"], bases=[OfferListsRecord])
+    history = HistoricalRecords(excluded_fields=["version", "uuid"], bases=[OfferListsRecord])
 
     class Meta:
         ordering = ["organisation__name", "name"]

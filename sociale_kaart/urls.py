@@ -14,6 +14,7 @@ urlpatterns = [
     path("beheer/r/<int:content_type_id>/<path:object_id>/", view_on_site(admin.site)),
     path("beheer/", admin.site.urls),
     path("account/", include("providers.account_urls")),
+    path("api/hsds/", include("providers.hsds.urls")),
     path("", include("providers.urls")),
     path("", include("providers.matrix.urls")),
 ]
