@@ -8,8 +8,12 @@ from uuid import UUID
 import pytest
 from django.conf import settings
 from django.utils import timezone
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from frameworks.models import Phase, ViolenceType
+from providers.hsds.openapi import PARAMETERS
 from providers.models import Method, Municipality, Offer, Organisation, TargetGroup
 from tests.factories import OfferFactory, OrganisationFactory
 from tests.hsds_support import (
@@ -517,3 +521,52 @@ def test_query_counts_are_bounded_and_flat(client, db, django_assert_max_num_que
 def test_municipality_ids_are_stable_entries(db):
     assert Municipality.objects.filter(uuid__isnull=True).count() == 0
     assert isinstance(Municipality.objects.first().uuid, UUID)
+
+
+# Arbitrary input -----------------------------------------------------------------------
+
+FUZZ_PATHS = [
+    "/services",
+    "/organizations",
+    "/taxonomies",
+    "/taxonomy_terms",
+    "/service_at_locations",
+]
+FUZZ_PARAMETERS = sorted({name for names in PARAMETERS.values() for name in names} | {"format"})
+FUZZ_VALUES = st.one_of(
+    st.sampled_from(
+        [
+            "",
+            "true",
+            "false",
+            "1",
+            "-1",
+            "101",
+            "2025-01-01",
+            "0001-01-01",
+            "9999-12-31T23:59:59-14:00",
+            "0766242f-e461-4ef8-98f3-3dff8311c282",
+            "preventie",
+            "a\x00b",
+        ]
+    ),
+    st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=30),
+)
+
+
+@hypothesis_settings(
+    max_examples=60,
+    derandomize=True,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    path=st.sampled_from(FUZZ_PATHS),
+    query=st.dictionaries(st.sampled_from(FUZZ_PARAMETERS), FUZZ_VALUES, max_size=3),
+)
+def test_arbitrary_parameters_answer_json_never_a_500(client, generated, path, query):
+    response = client.get(API + path, query)
+    assert response.status_code in (200, 400), (query, response.content[:300])
+    payload = response.json()
+    if response.status_code == 400:
+        assert set(payload) == {"error", "fields"} and payload["fields"]

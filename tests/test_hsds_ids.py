@@ -1,11 +1,25 @@
 """Stable identifiers: an organisation, offer or taxonomy term keeps its HSDS id across
 reloads of the baseline, edits, and a new installation; slugs stay for the site's own URLs."""
 
+import io
+
+import openpyxl
+import pytest
 from django.core.management import call_command
 
 from providers.models import Offer, Organisation, Source
 from tests.factories import OfferFactory
 from tests.hsds_support import API, all_pages, get_json
+from tests.test_import_export import (
+    MODEL_PERMISSIONS,
+    XLSX,
+    export,
+    import_file,
+    row_messages,
+    staff_user,
+    upload,
+    xlsx_bytes,
+)
 
 
 def published_ids(client) -> dict:
@@ -62,3 +76,39 @@ def test_an_edit_of_name_and_slug_keeps_the_id(client, baseline):
     item = get_json(client, f"{API}/services/{old_id}")
     assert item["name"] == "Nieuwe naam"
     assert client.get("/aanbod/nieuwe-naam/").status_code == 200  # the slug serves the site
+
+
+# Imports and exports keep the ids -------------------------------------------------------
+
+
+@pytest.fixture
+def municipality_client(client, db):
+    user = staff_user(*MODEL_PERMISSIONS, "manage_all_organisations", username="gemeente")
+    client.force_login(user)
+    return client
+
+
+def test_an_export_imported_into_an_empty_database_keeps_every_id(municipality_client, baseline):
+    before = published_ids(municipality_client)
+    organisations = export(municipality_client, "organisation", XLSX).content
+    offers = export(municipality_client, "offer", XLSX).content
+    header = [cell.value for cell in openpyxl.load_workbook(io.BytesIO(offers)).active[1]]
+    assert "vaste id" in header
+
+    Organisation.objects.all().delete()
+    import_file(municipality_client, "organisation", organisations)
+    import_file(municipality_client, "offer", offers)
+    assert published_ids(municipality_client) == before
+
+
+def test_an_import_cannot_change_or_garble_an_id(municipality_client, baseline):
+    offer = Offer.objects.order_by("slug").first()
+    headers = ["slug", "naam", "organisatie", "vaste id"]
+    other = "0766242f-e461-4ef8-98f3-3dff8311c282"
+    for value, message in [(other, "verandert niet"), ("abc", "geen geldige vaste id")]:
+        content = xlsx_bytes(headers, [[offer.slug, offer.name, offer.organisation.name, value]])
+        preview = upload(municipality_client, "offer", content)
+        assert preview.context.get("confirm_form") is None
+        assert message in " ".join(row_messages(preview).values())
+    offer.refresh_from_db()
+    assert get_json(municipality_client, f"{API}/services/{offer.uuid}")["name"] == offer.name

@@ -95,7 +95,9 @@ def _read(request, endpoint: str) -> Params:
     for name, raw in request.GET.items():
         if name == "search":
             params.search = raw.strip()
-            if len(params.search) > MAX_QUERY_LENGTH:
+            if "\x00" in params.search:
+                errors[name] = field_error("Een zoektekst kan geen nul-teken bevatten.", "null")
+            elif len(params.search) > MAX_QUERY_LENGTH:
                 errors[name] = field_error(
                     f"Geef hoogstens {MAX_QUERY_LENGTH} tekens.", "max_length"
                 )
