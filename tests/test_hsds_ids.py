@@ -112,3 +112,15 @@ def test_an_import_cannot_change_or_garble_an_id(municipality_client, baseline):
         assert message in " ".join(row_messages(preview).values())
     offer.refresh_from_db()
     assert get_json(municipality_client, f"{API}/services/{offer.uuid}")["name"] == offer.name
+
+
+def test_the_published_ids_are_the_same_in_every_installation(client, baseline):
+    """Ids that clients store: the phase Preventie, the HGKM framework's taxonomy and Altra's
+    HGKM offer, as a database migrated from before the ids existed also has them (the
+    benchmark's page list names Preventie's id too)."""
+    preventie = get_json(client, f"{API}/taxonomy_terms/bdc14493-b225-573d-9d7c-d8e195b891a4")
+    assert (preventie["name"], preventie["taxonomy"]) == ("Preventie", "Fasen")
+    hgkm = get_json(client, f"{API}/taxonomies/df84f7ea-a09e-5ad9-87f3-51026097d6b9")
+    assert hgkm["name"] == "Geweldsvormen Huiselijk geweld en kindermishandeling"
+    altra = get_json(client, f"{API}/services/44879d19-e8f4-5ab4-b23c-5fad936d39d2")
+    assert altra["organization"]["name"] == "Altra"

@@ -124,6 +124,10 @@ def _list_name(list_field: str) -> str:
     return str(model._meta.verbose_name_plural).capitalize()
 
 
+def _list_entry_name(list_field: str) -> str:
+    return str(Offer._meta.get_field(list_field).related_model._meta.verbose_name)
+
+
 def _list_rows():
     """Every entry of the offer's maintained lists in one UNION query."""
     parts = []
@@ -212,7 +216,7 @@ def _build() -> Catalogue:
                 pk=pk,
                 code=slug,
                 name=entry_name,
-                description=description or f"{entry_name}: {lists[name].name.lower()}.",
+                description=description or f"{entry_name} ({_list_entry_name(name)}).",
                 taxonomy=lists[name],
                 source=name,
             )
