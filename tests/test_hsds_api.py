@@ -570,3 +570,39 @@ def test_arbitrary_parameters_answer_json_never_a_500(client, generated, path, q
     payload = response.json()
     if response.status_code == 400:
         assert set(payload) == {"error", "fields"} and payload["fields"]
+
+
+def test_every_service_of_generated_demo_data_validates(client, db):
+    """The demo-data generator (bench/demo_data.py) fills every fact the map has, with
+    confidential addresses among them: every page valid, no secret address anywhere."""
+    from io import StringIO
+
+    from bench.generate_demo_data import run
+
+    run(["--organisations=15", "--offers=60", "--seed=5"], stdout=StringIO())
+    published = Offer.objects.published()
+    assert published.count() > 20
+    # The generator makes few addresses confidential; make sure some published ones are.
+    with_address = published.exclude(address="").order_by("pk")
+    Offer.objects.filter(pk__in=list(with_address.values_list("pk", flat=True)[:3])).update(
+        address_confidential=True
+    )
+    assert published.filter(address_confidential=True).exclude(address="").count() >= 3
+    assert published.filter(address_confidential=False).exclude(address="").exists()
+    services = all_pages(client, f"{API}/services?per_page=100&full=true")
+    assert len(services) == published.count()
+    for item in services:
+        assert errors(item, schema("service.json")) == [], item["id"]
+        assert_no_empty_values(item)
+    located = all_pages(client, f"{API}/service_at_locations?per_page=100&full=true")
+    assert 0 < len(located) < len(services)
+    for item in located:
+        assert errors(item, schema("service_at_location.json")) == []
+        assert errors(item["service"], schema("service.json")) == []
+    page = get_json(client, f"{API}/organizations?per_page=100&full=true&full_service=true")
+    assert_valid(page, response_schema("/organizations"))
+    for item in page["contents"]:
+        assert errors(item, ORGANIZATION_FULL) == [], item["id"]
+    text = str(services) + str(located) + str(page)
+    for offer in published.filter(address_confidential=True).exclude(address=""):
+        assert offer.address not in text and offer.postal_code not in text
