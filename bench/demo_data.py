@@ -44,6 +44,7 @@ from providers.models import (
     Source,
 )
 from providers.paths.models import PoolEntry, ReferralLink
+from providers.stable_ids import stable_uuid
 from sociale_kaart.cache import bump_data_version
 
 BATCH_SIZE = 2000
@@ -377,6 +378,7 @@ class _Generator:
                 Organisation(
                     name=name,
                     slug=slug,
+                    uuid=stable_uuid("bench.demo.organisation", slug),
                     role=role,
                     description=f"{name} werkt in de regio {place} en omgeving.",
                     website=f"https://www.{domain}.example/",
@@ -424,10 +426,13 @@ class _Generator:
             "fundings": self._some(lists["fundings"], 1, 2),
             "municipalities": self._some(lists["municipalities"], 1, 6),
         }
+        slug = _unique(slugify(f"{organisation.slug}-{kind}"), slugs, 200, separator="-")
         offer = Offer(
             organisation=organisation,
             name=kind,
-            slug=_unique(slugify(f"{organisation.slug}-{kind}"), slugs, 200, separator="-"),
+            slug=slug,
+            # Derived from the slug, as the rest: the same seed gives the same ids.
+            uuid=stable_uuid("bench.demo.offer", slug),
             description=(
                 f"{kind} van {organisation.name} {rng.choice(OFFER_PURPOSES)}. "
                 f"{rng.choice(OFFER_APPROACHES)}"

@@ -67,6 +67,13 @@ PAGES = [
         "/api/aanbod/?violence_type=kindermishandeling&phase=preventie",
         "page",
     ),
+    ("HSDS diensten", "/api/hsds/services?per_page=100", "page"),
+    # The phase Preventie: its UUID is derived from its slug, the same in every database.
+    (
+        "HSDS diensten, één term",
+        "/api/hsds/services?per_page=100&taxonomy_term_id=bdc14493-b225-573d-9d7c-d8e195b891a4",
+        "page",
+    ),
     ("Aanbod", "/aanbod/{offer}/", "page"),
     ("Organisaties", "/organisaties/", "page"),
     ("Organisatie", "/organisaties/{organisation}/", "page"),

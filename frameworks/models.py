@@ -1,5 +1,7 @@
 """The two analysis frameworks (analysekaders): violence types as columns, phases as rows."""
 
+from uuid import uuid4
+
 from django.core.validators import MinValueValidator
 from django.db import models
 
@@ -18,6 +20,8 @@ class Framework(CleanShortTextsMixin, models.Model):
         help_text="Een cel met 1 tot en met dit aantal organisaties geldt als dun.",
     )
     order = models.PositiveSmallIntegerField("volgorde", default=0)
+    # A stable identifier for open data (the HSDS API): never changes, unlike the slug.
+    uuid = models.UUIDField("vaste id", default=uuid4, unique=True, editable=False)
 
     objects = VersionedQuerySet.as_manager()
 
@@ -36,6 +40,8 @@ class Phase(CleanShortTextsMixin, models.Model):
     slug = models.SlugField("slug", unique=True)
     name = models.CharField("naam", max_length=100, unique=True)
     order = models.PositiveSmallIntegerField("volgorde", default=0)
+    # A stable identifier for open data (the HSDS API): never changes, unlike the slug.
+    uuid = models.UUIDField("vaste id", default=uuid4, unique=True, editable=False)
 
     objects = VersionedQuerySet.as_manager()
 
@@ -58,6 +64,8 @@ class ViolenceType(CleanShortTextsMixin, models.Model):
     slug = models.SlugField("slug", unique=True)
     name = models.CharField("naam", max_length=100)
     order = models.PositiveSmallIntegerField("volgorde", default=0)
+    # A stable identifier for open data (the HSDS API): never changes, unlike the slug.
+    uuid = models.UUIDField("vaste id", default=uuid4, unique=True, editable=False)
 
     objects = VersionedQuerySet.as_manager()
 

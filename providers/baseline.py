@@ -2,13 +2,15 @@
 
 The files are validated as a whole before anything is written; the load itself runs in one
 transaction. Loading twice changes nothing, and partner edits are never overwritten unless
-the caller forces it.
+the caller forces it. A reload keeps the rows it finds (and so their UUIDs); a row it creates
+gets the UUID derived from its slug (providers.stable_ids), the same in every installation.
 """
 
 import csv
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from uuid import UUID, uuid4
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ValidationError
@@ -20,6 +22,7 @@ from simple_history.utils import bulk_create_with_history
 
 from frameworks.models import Framework, Phase, ViolenceType
 from providers.models import Offer, Organisation, Position, Source
+from providers.stable_ids import stable_uuid
 from sociale_kaart.cache import bump_data_version
 
 # Sent inside the load's transaction, after the baseline is written (or found loaded as is),
@@ -310,6 +313,7 @@ def _write(baseline: Baseline) -> None:
                 Organisation(
                     name=spec.name,
                     slug=spec.slug,
+                    uuid=_new_uuid(Organisation, spec.slug),
                     role=spec.role,
                     report_labels=spec.report_labels,
                     description=spec.description,
@@ -347,7 +351,7 @@ def _write(baseline: Baseline) -> None:
         }
         offer = existing_offers.get(spec.slug)
         if offer is None:
-            new_offers.append(Offer(slug=spec.slug, **values))
+            new_offers.append(Offer(slug=spec.slug, uuid=_new_uuid(Offer, spec.slug), **values))
         else:
             for key, value in values.items():
                 setattr(offer, key, value)
@@ -366,6 +370,13 @@ def _write(baseline: Baseline) -> None:
         for phase_id, violence_type_id in sorted(spec.cells)
     ]
     bulk_create_with_history(positions, Position)
+
+
+def _new_uuid(model, slug: str) -> UUID:
+    """The UUID of a row the load creates: derived from its slug, unless a row that once had
+    this slug (renamed since) holds it already; then a random one."""
+    derived = stable_uuid(model._meta.label_lower, slug)
+    return uuid4() if model.objects.filter(uuid=derived).exists() else derived
 
 
 def _names(baseline: Baseline) -> list[str]:

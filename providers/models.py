@@ -1,5 +1,7 @@
 """Organisations, their offers, the cells those offers cover, and who may edit them."""
 
+from uuid import uuid4
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
@@ -21,6 +23,8 @@ class ReferenceItem(CleanShortTextsMixin, models.Model):
     slug = models.SlugField("slug", unique=True)
     name = models.CharField("naam", max_length=150, unique=True)
     order = models.PositiveSmallIntegerField("volgorde", default=0)
+    # A stable identifier for open data (the HSDS API): never changes, unlike the slug.
+    uuid = models.UUIDField("vaste id", default=uuid4, unique=True, editable=False)
 
     objects = VersionedQuerySet.as_manager()
 
@@ -92,6 +96,8 @@ class Organisation(CleanShortTextsMixin, models.Model):
 
     name = models.CharField("naam", max_length=200, unique=True)
     slug = models.SlugField("slug", max_length=200, unique=True)
+    # A stable identifier for open data (the HSDS API): never changes, unlike the slug.
+    uuid = models.UUIDField("vaste id", default=uuid4, unique=True, editable=False)
     role = models.CharField(
         "rol",
         max_length=20,
@@ -126,7 +132,7 @@ class Organisation(CleanShortTextsMixin, models.Model):
     version = models.PositiveIntegerField("versie", default=1, editable=False)
     created_at = models.DateTimeField("aangemaakt op", auto_now_add=True)
     updated_at = models.DateTimeField("gewijzigd op", auto_now=True)
-    history = HistoricalRecords(m2m_fields=[members], excluded_fields=["version"])
+    history = HistoricalRecords(m2m_fields=[members], excluded_fields=["version", "uuid"])
 
     objects = VersionedQuerySet.as_manager()
 
@@ -226,6 +232,8 @@ class Offer(CleanShortTextsMixin, models.Model):
     )
     name = models.CharField("naam", max_length=200)
     slug = models.SlugField("slug", max_length=200, unique=True)
+    # A stable identifier for open data (the HSDS API): never changes, unlike the slug.
+    uuid = models.UUIDField("vaste id", default=uuid4, unique=True, editable=False)
     description = models.TextField("omschrijving", blank=True)
     status = models.CharField(
         "status", max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
@@ -309,7 +317,7 @@ class Offer(CleanShortTextsMixin, models.Model):
 
     objects = OfferQuerySet.as_manager()
     history = HistoricalRecords(
-        excluded_fields=["version", *SEARCH_FIELDS], bases=[OfferListsRecord]
+        excluded_fields=["version", "uuid", *SEARCH_FIELDS], bases=[OfferListsRecord]
     )
 
     class Meta:

@@ -10,6 +10,7 @@ page, the organisation page and the JSON all show the same contact.
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.db.models import Q
 from django.urls import reverse
 
 from providers.models import Offer
@@ -30,6 +31,12 @@ def public_address(offer: Offer) -> PublicAddress | None:
     if not (offer.address or offer.postal_code or offer.city):
         return None
     return PublicAddress(street=offer.address, postal_code=offer.postal_code, city=offer.city)
+
+
+def public_address_condition() -> Q:
+    """The offers whose address `public_address` shows, as a condition on the offer."""
+    given = ~Q(address="") | ~Q(postal_code="") | ~Q(city="")
+    return Q(address_confidential=False) & given
 
 
 class ContactSource(StrEnum):

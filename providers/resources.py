@@ -12,12 +12,15 @@ phase or violence type, a duplicate row, a formula in a cell, a missing required
 `providers.imports.MunicipalityImportExportMixin` then writes nothing at all.
 
 Round trip: export the organisations and the offers; into an empty database import the
-organisations first, then the offers (offers refer to existing organisations).
+organisations first, then the offers (offers refer to existing organisations). The column
+"vaste id" carries each row's stable UUID (the id of the HSDS API), so a round trip keeps the
+ids; an existing row's id never changes.
 """
 
 import re
 from collections import defaultdict
 from datetime import date, datetime
+from uuid import UUID
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Prefetch
@@ -198,6 +201,33 @@ class DayWidget(widgets.Widget):
         return "" if value is None else value.strftime("%d-%m-%Y")
 
 
+class StableIdWidget(widgets.Widget):
+    """The stable id (a UUID) of a row; blank keeps the id the row has (a new row gets one)."""
+
+    def clean(self, value, row=None, **kwargs):
+        if is_blank(value):
+            return None
+        try:
+            return UUID(str(value).strip())
+        except ValueError:
+            raise ValueError(
+                f"'{value}' is geen geldige vaste id (een UUID zoals in de export); laat de cel "
+                "leeg voor een nieuwe regel."
+            ) from None
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else str(value)
+
+
+def stable_id_field() -> Field:
+    return Field(
+        attribute="uuid",
+        column_name="vaste id",
+        widget=StableIdWidget(),
+        saves_null_values=False,
+    )
+
+
 class OrganisationWidget(widgets.Widget):
     """An organisation by slug, name or report label; exported as its name."""
 
@@ -333,10 +363,20 @@ class SpreadsheetResource(resources.ModelResource):
 
     def import_instance(self, instance, row, **kwargs):
         errors = {}
+        stable_id = instance.uuid if instance.pk is not None else None
         try:
             super().import_instance(instance, row, **kwargs)
         except ValidationError as error:
             errors = error.update_error_dict(errors)
+        if stable_id is not None and instance.uuid != stable_id:
+            errors.setdefault("uuid", []).append(
+                f"De vaste id van deze regel is {stable_id} en verandert niet; neem die over uit "
+                "de export of laat de cel leeg."
+            )
+        if not is_blank(row.get("vaste id")):
+            self.note_duplicate(
+                ("vaste id", instance.uuid), errors, kwargs.get("row_number"), "deze vaste id"
+            )
         for field in self.get_import_fields():
             if (
                 isinstance(field.widget, widgets.ManyToManyWidget)
@@ -402,6 +442,7 @@ def reference_list(maintained: MaintainedList) -> Field:
 
 class OrganisationResource(SpreadsheetResource):
     slug = slug_field()
+    uuid = stable_id_field()
     name = Field(attribute="name", column_name="naam", widget=TextWidget())
     role = Field(
         attribute="role", column_name="rol", widget=ChoiceWidget(Organisation.Role.choices)
@@ -442,6 +483,7 @@ class OrganisationResource(SpreadsheetResource):
             "email",
             "members",
             "source",
+            "uuid",
         )
         import_id_fields = ("slug",)
         clean_model_instances = True
@@ -521,6 +563,7 @@ CONFIDENTIAL = "VERTROUWELIJK bij geheim adres"
 
 class OfferResource(SpreadsheetResource):
     slug = slug_field()
+    uuid = stable_id_field()
     name = Field(attribute="name", column_name="naam", widget=TextWidget())
     organisation = Field(
         attribute="organisation", column_name="organisatie", widget=OrganisationWidget()
@@ -622,6 +665,7 @@ class OfferResource(SpreadsheetResource):
             *OFFER_RECORD_FIELDS,
             "last_verified",
             "source",
+            "uuid",
         )
         import_id_fields = ("slug",)
         clean_model_instances = True

@@ -17,6 +17,7 @@ urlpatterns = [
     path("beheer/autocomplete/", autocomplete_view(admin.site)),
     path("beheer/", admin.site.urls),
     path("account/", include("providers.account_urls")),
+    path("api/hsds/", include("providers.hsds.urls")),
     path("", include("providers.urls")),
     path("", include("providers.matrix.urls")),
     path("", include("providers.monitor.urls")),

@@ -19,6 +19,7 @@ LAYERS = [
     (3, ("providers.matrix", "providers.templatetags.matrix_tags")),
     (3, ("providers.paths",)),
     (3, ("providers.management.commands.export_matrix",)),
+    (3, ("providers.hsds",)),
     (2, ("providers",)),
     (1, ("frameworks",)),
     (0, ("sociale_kaart",)),
