@@ -311,7 +311,7 @@ class Offer(CleanShortTextsMixin, models.Model):
     updated_at = models.DateTimeField("gewijzigd op", auto_now=True)
     # The free-text search's stored words of the offer and its organisation (providers/search.py).
     # On PostgreSQL the database keeps both current on every write (triggers of migration
-    # 0011_search_vector); whatever a save sends for them is overwritten. Empty on SQLite.
+    # 0010_search_vector); whatever a save sends for them is overwritten. Empty on SQLite.
     search_text = models.TextField("zoektekst", blank=True, default="", editable=False)
     search_vector = SearchVectorField("zoekvector", null=True, editable=False)
 

@@ -100,7 +100,7 @@ def search_text(queryset, text: str):
     organisation name, description), then, on PostgreSQL, the full-text rank within that.
 
     On PostgreSQL both matches read the offer's stored `search_vector` and `search_text`
-    (indexed, kept current by the database: migration 0011_search_vector), so that neither
+    (indexed, kept current by the database: migration 0010_search_vector), so that neither
     the count nor the page computes a document per row. SQLite matches the four texts.
     """
     words = text.split()

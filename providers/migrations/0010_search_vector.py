@@ -13,8 +13,6 @@ imports, bulk loads, `QuerySet.update`, `loaddata`): one on the offer computes t
 row is stored, one on the organisation recomputes its offers after a change of its name or
 description (or its insertion, for loads whose deferred foreign keys insert offers first). On
 SQLite the columns stay empty: the search there matches the four texts themselves.
-
-Depends on 0008; the chain is joined when the branches are merged.
 """
 
 import django.contrib.postgres.search
@@ -115,7 +113,7 @@ def drop_triggers(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("providers", "0008_verification_reminder")]
+    dependencies = [("providers", "0009_stable_ids")]
 
     operations = [
         migrations.AddField(
