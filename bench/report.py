@@ -71,6 +71,12 @@ def targets(run) -> list[str]:
             f"| {page['label']} binnen {limit}× triviaal (HTTP) | {ratio:.1f}× "
             f"| {'ja' if ratio <= limit else 'nee'} |"
         )
+    if "import" in run:
+        total = run["import"]["total_seconds"]
+        lines.append(
+            f"| import van {run['import']['rows']:,} regels aanbod, voorbeeld en opslaan, "
+            f"onder 30 s | {total:.1f} s | {'ja' if total < 30 else 'nee'} |".replace(",", ".")
+        )
     if "load" in run:
         errors = run["load"]["errors"]
         lines.append(
@@ -185,6 +191,26 @@ def markdown(report, info) -> str:
         "",
         *cold_download_table(runs),
     ]
+    imports = [run for run in runs if "import" in run]
+    if imports:
+        lines += [
+            "",
+            "### Import van 10.000 regels aanbod met posities",
+            "",
+            "Een bestand van `bench/import_file.py` (de helft wijzigt bestaand aanbod, de helft is "
+            "nieuw) op landelijke omvang, als taak van de wachtrij (`bench/import_bench.py`, "
+            "in het proces zelf); daarna teruggedraaid. Seconden op de klok (processortijd).",
+            "",
+            "| database | controle bij uploaden | voorbeeld | opslaan | samen |",
+            "| --- | ---: | ---: | ---: | ---: |",
+            *(
+                f"| {run['backend']} | {run['import']['upload_seconds']:.1f} s "
+                f"| {run['import']['preview_seconds']:.1f} s ({run['import']['preview_cpu']:.1f}) "
+                f"| {run['import']['confirm_seconds']:.1f} s ({run['import']['confirm_cpu']:.1f}) "
+                f"| {run['import']['total_seconds']:.1f} s |"
+                for run in imports
+            ),
+        ]
     lines += [
         "",
         "### Aantal queries (koud) per omvang",

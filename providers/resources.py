@@ -732,12 +732,11 @@ class OfferResource(SpreadsheetResource):
         slugs = sorted({slug for row in dataset.dict if (slug := self.row_slug(row))})
         existing = {}
         for start in range(0, len(slugs), 2000):
-            offers = Offer.objects.filter(slug__in=slugs[start : start + 2000]).prefetch_related(
-                *OFFER_LIST_FIELDS, "positions"
-            )
+            offers = Offer.objects.filter(slug__in=slugs[start : start + 2000]).order_by()
             if not self.dry_run:
-                offers = offers.select_for_update(of=("self",))
-            existing.update((offer.slug, offer) for offer in offers.order_by())
+                offers = offers.select_for_update()
+            existing.update((offer.slug, offer) for offer in offers)
+        import_writes.load_saved(list(existing.values()))
         return existing
 
     def row_slug(self, row) -> str:
@@ -781,12 +780,10 @@ class OfferResource(SpreadsheetResource):
             if getattr(instance, field.attname) != original[field.attname]
         }
         for name, items in getattr(instance, "_import_lists", {}).items():
-            if {item.pk for item in items} != {item.pk for item in getattr(instance, name).all()}:
+            if {item.pk for item in items} != import_writes.saved_lists(instance)[name]:
                 changed.add(name)
         cells = getattr(instance, "_import_cells", None)
-        if cells is not None and cells != {
-            (p.phase_id, p.violence_type_id) for p in instance.positions.all()
-        }:
+        if cells is not None and cells != set(import_writes.saved_positions(instance)):
             changed.add("positions")
         order = {name: index for index, name in enumerate(self.get_export_order())}
         return [
