@@ -30,9 +30,19 @@ migrate: install
 baseline: migrate
 	$(BIN)/python manage.py load_baseline
 
+# With REDIS_URL the import worker (manage.py rqworker imports) runs beside the development
+# server and stops with it; without, imports run inside the request (IMPORT_JOBS_INLINE).
 run: baseline assets
 	@echo "De sociale kaart draait op http://$(HOST):$(PORT)/ (beheer: http://$(HOST):$(PORT)/beheer/)"
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@if [ -n "$$REDIS_URL" ]; then \
+		echo "Imports draaien op de achtergrond (manage.py rqworker imports, Redis: $$REDIS_URL)"; \
+		$(BIN)/python manage.py rqworker imports & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(BIN)/python manage.py runserver $(HOST):$(PORT); \
+	else \
+		echo "Zonder REDIS_URL draaien imports direct in het verzoek (IMPORT_JOBS_INLINE)"; \
+		$(BIN)/python manage.py runserver $(HOST):$(PORT); \
+	fi
 
 lint: install
 	$(BIN)/ruff check .

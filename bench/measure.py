@@ -379,11 +379,22 @@ def worker_churn(args) -> None:
     print(json.dumps({"saves": saves, "seconds": args.seconds}))
 
 
+def worker_import(args) -> None:
+    """The 10,000-row offers import, preview and confirm (bench/import_bench.py), as JSON."""
+    import django
+
+    django.setup()
+    from bench.import_bench import measure_import
+
+    print(json.dumps(measure_import()))
+
+
 WORKERS = {
     "inprocess": worker_inprocess,
     "explain": worker_explain,
     "load": worker_load,
     "churn": worker_churn,
+    "import": worker_import,
 }
 
 
@@ -784,6 +795,9 @@ end
         run["http"] = self.measure_http(http_env, pages)
         self.log(f"{backend}, {size}: Excel downloads, cold, over HTTP")
         run["cold_downloads"] = self.measure_cold_downloads(http_env, pages)
+        if size == "national":
+            self.log(f"{backend}, {size}: import of 10,000 rows")
+            run["import"] = json.loads(self.worker(env, "import").strip().splitlines()[-1])
         if backend == "PostgreSQL" and size == "national":
             self.log(f"{backend}, {size}: HTTP without whole-response cache")
             run["http_no_response_cache"] = self.measure_http(

@@ -150,6 +150,12 @@ def targets(run, large=None) -> list[str]:
                 f"| {page['label']} koud op {SCALE}× landelijke omvang hooguit 2× landelijk "
                 f"| {growth:.1f}× | {'ja' if growth <= LARGE_GROWTH_LIMIT else 'nee'} |"
             )
+    if "import" in run:
+        total = run["import"]["total_seconds"]
+        lines.append(
+            f"| import van {run['import']['rows']:,} regels aanbod, voorbeeld en opslaan, "
+            f"onder 30 s | {total:.1f} s | {'ja' if total < 30 else 'nee'} |".replace(",", ".")
+        )
     if "load" in run:
         errors = run["load"]["errors"]
         lines.append(
@@ -367,6 +373,26 @@ def markdown(report, info) -> str:
         "",
         *cold_download_table(runs),
     ]
+    imports = [run for run in runs if "import" in run]
+    if imports:
+        lines += [
+            "",
+            "### Import van 10.000 regels aanbod met posities",
+            "",
+            "Een bestand van `bench/import_file.py` (de helft wijzigt bestaand aanbod, de helft is "
+            "nieuw) op landelijke omvang, als taak van de wachtrij (`bench/import_bench.py`, "
+            "in het proces zelf); daarna teruggedraaid. Seconden op de klok (processortijd).",
+            "",
+            "| database | controle bij uploaden | voorbeeld | opslaan | samen |",
+            "| --- | ---: | ---: | ---: | ---: |",
+            *(
+                f"| {run['backend']} | {run['import']['upload_seconds']:.1f} s "
+                f"| {run['import']['preview_seconds']:.1f} s ({run['import']['preview_cpu']:.1f}) "
+                f"| {run['import']['confirm_seconds']:.1f} s ({run['import']['confirm_cpu']:.1f}) "
+                f"| {run['import']['total_seconds']:.1f} s |"
+                for run in imports
+            ),
+        ]
     lines += [
         "",
         "### Aantal queries (koud) per omvang",

@@ -15,7 +15,7 @@ from providers import history, services
 from providers.admin_scoping import ScopedAdminMixin, can_manage_all, organisations_for
 from providers.admin_start_page import OrganisationStartPageMixin
 from providers.forms import InvitationForm, OfferAdminForm, OrganisationAdminForm
-from providers.imports import MunicipalityImportExportMixin
+from providers.import_views import BackgroundImportMixin
 from providers.invitations import can_invite, invite_partner
 from providers.lists import MAINTAINED_LISTS, OFFER_LIST_FIELDS
 from providers.models import Membership, Offer, Organisation
@@ -102,7 +102,7 @@ HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 class OrganisationAdmin(
     SaveConflictAdminMixin,
     OrganisationStartPageMixin,
-    MunicipalityImportExportMixin,
+    BackgroundImportMixin,
     ScopedAdminMixin,
     DutchHistoryAdminMixin,
     SimpleHistoryAdmin,
@@ -194,7 +194,7 @@ class OrganisationAdmin(
 @admin.register(Offer)
 class OfferAdmin(
     SaveConflictAdminMixin,
-    MunicipalityImportExportMixin,
+    BackgroundImportMixin,
     ScopedAdminMixin,
     DutchArticleAdminMixin,
     DutchHistoryAdminMixin,

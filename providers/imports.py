@@ -8,10 +8,11 @@
 - `MunicipalityImportExportMixin` adds import and export to a ModelAdmin for the
   municipality only, and makes the confirmed import write everything or nothing.
 
-openpyxl parses the XML inside an xlsx file with defusedxml when that is installed (it is a
-dependency of this project; `openpyxl.DEFUSEDXML` is then True, see the tests), so entity
-expansion ("billion laughs") cannot exhaust memory. The uncompressed size is checked here
-before openpyxl opens the file.
+Before openpyxl opens an xlsx, `sociale_kaart.xlsx_limits.check_xlsx` checks its unpacked
+sizes and counts (shared strings, rows, columns, cells) against `XLSX_LIMITS`. openpyxl then
+parses the XML with defusedxml (a dependency of this project; `openpyxl.DEFUSEDXML` is True,
+see the tests), so entity expansion ("billion laughs") cannot exhaust memory. The upload form
+reads only the header row; the rows are read by the import job (providers/import_jobs.py).
 """
 
 import csv
@@ -19,6 +20,7 @@ import io
 import zipfile
 from datetime import date, datetime, time
 from decimal import Decimal
+from xml.parsers.expat import ExpatError
 
 import openpyxl
 import tablib
@@ -36,11 +38,23 @@ from openpyxl.utils import get_column_letter
 
 from providers.admin_scoping import can_manage_all
 from sociale_kaart.spreadsheets import csv_restore, csv_safe, set_cell
+from sociale_kaart.xlsx_limits import Limits, SpreadsheetTooLarge, UnsafeXml, check_xlsx
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 10_000
 MAX_COLUMNS = 100
+# What an xlsx may hold before openpyxl reads it (sizes unpacked); see the README.
+XLSX_LIMITS = Limits(
+    unpacked_bytes=MAX_UNPACKED_BYTES,
+    sheet_bytes=25 * 1024 * 1024,
+    shared_strings_bytes=25 * 1024 * 1024,
+    other_part_bytes=5 * 1024 * 1024,
+    shared_strings=500_000,
+    rows=MAX_ROWS + 1,
+    columns=MAX_COLUMNS,
+    cells=500_000,
+)
 PLAIN_VALUE_TYPES = (str, int, float, Decimal, bool, date, datetime, time)
 
 NOT_XLSX = (
@@ -50,10 +64,6 @@ NOT_XLSX = (
 CORRUPT_XLSX = (
     "Het Excel-bestand is beschadigd en kan niet worden gelezen. Open en bewaar het opnieuw "
     "in Excel en probeer het nog eens."
-)
-UNPACKED_TOO_BIG = (
-    "Het Excel-bestand is uitgepakt groter dan 50 MB; zo'n bestand lezen we niet in. "
-    "Splits het bestand op."
 )
 NOT_CSV = "Dit bestand is geen CSV-bestand (tekst). Kies het juiste bestandstype."
 NOT_UTF8 = (
@@ -86,9 +96,10 @@ def _plain(value):
     return "=" + str(getattr(value, "text", "") or "formule")
 
 
-def build_dataset(rows) -> tablib.Dataset:
+def build_dataset(rows, header_only: bool = False) -> tablib.Dataset:
     """A Dataset from an iterator of rows (the first is the header); blank rows and
-    trailing columns without a header and without data are dropped."""
+    trailing columns without a header and without data are dropped. With `header_only`
+    only the header is read (the upload form checks the columns; the job reads the rows)."""
     header = None
     for header in rows:
         header = [_plain(value) for value in header]
@@ -100,6 +111,13 @@ def build_dataset(rows) -> tablib.Dataset:
         header = _trim_trailing_blanks(header)
         if len(header) > MAX_COLUMNS:
             raise ImportFileError(TOO_MANY_COLUMNS)
+    if header_only:
+        # The header, and whether any row with data follows it.
+        if not any(any(_plain(value) not in (None, "") for value in row) for row in rows):
+            raise ImportFileError(NO_DATA_ROWS)
+        dataset = tablib.Dataset()
+        dataset.headers = ["" if value is None else str(value) for value in header]
+        return dataset
     data = []
     for row in rows:
         values = [_plain(value) for value in row]
@@ -140,17 +158,19 @@ def _trim_trailing_blanks(values):
 class SafeXLSX(base_formats.XLSX):
     """xlsx that reads defensively and writes text cells only as text."""
 
-    def create_dataset(self, in_stream):
+    def create_dataset(self, in_stream, header_only: bool = False):
         data = in_stream if isinstance(in_stream, bytes) else bytes(in_stream)
         if not zipfile.is_zipfile(io.BytesIO(data)):
             raise ImportFileError(NOT_XLSX)
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                unpacked = sum(info.file_size for info in archive.infolist())
-        except (zipfile.BadZipFile, OSError, ValueError) as error:
+                # Sizes and counts first (sociale_kaart/xlsx_limits.py), before openpyxl
+                # builds a single row.
+                check_xlsx(archive, XLSX_LIMITS)
+        except SpreadsheetTooLarge as error:
+            raise ImportFileError(str(error)) from error
+        except (zipfile.BadZipFile, OSError, ValueError, ExpatError, UnsafeXml) as error:
             raise ImportFileError(CORRUPT_XLSX) from error
-        if unpacked > MAX_UNPACKED_BYTES:
-            raise ImportFileError(UNPACKED_TOO_BIG)
         try:
             # Formulas are read as their text (data_only=False) so that they can be refused.
             workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
@@ -160,7 +180,7 @@ class SafeXLSX(base_formats.XLSX):
             if not workbook.worksheets:
                 raise ImportFileError(EMPTY_FILE)
             rows = workbook.worksheets[0].iter_rows(values_only=True)
-            return build_dataset(rows)
+            return build_dataset(rows, header_only=header_only)
         except ImportFileError:
             raise
         except Exception as error:
@@ -195,7 +215,7 @@ class SafeCSV(base_formats.CSV):
     """CSV in UTF-8, comma or semicolon separated (Dutch Excel uses semicolons); formula-like
     text is exported with a leading single quote, which the import takes off again."""
 
-    def create_dataset(self, in_stream, **kwargs):
+    def create_dataset(self, in_stream, header_only: bool = False, **kwargs):
         if isinstance(in_stream, bytes):
             if b"\x00" in in_stream[:4096]:
                 raise ImportFileError(NOT_CSV)
@@ -210,7 +230,9 @@ class SafeCSV(base_formats.CSV):
         delimiter = max((";", ",", "\t"), key=first_line.count)
         try:
             rows = csv.reader(io.StringIO(text), delimiter=delimiter)
-            return build_dataset([_unquote(value) for value in row] for row in rows)
+            return build_dataset(
+                ([_unquote(value) for value in row] for row in rows), header_only=header_only
+            )
         except csv.Error as error:
             raise ImportFileError(UNREADABLE.format(format="CSV")) from error
 
@@ -261,7 +283,7 @@ class SpreadsheetImportForm(ImportForm):
         content = import_file.read()
         import_file.seek(0)
         try:
-            dataset = input_format.create_dataset(content)
+            dataset = input_format.create_dataset(content, header_only=True)
         except ImportFileError as error:
             self.add_error("import_file", str(error))
             return cleaned_data

@@ -525,3 +525,56 @@ class VerificationReminder(models.Model):
 
     def __str__(self):
         return f"{self.organisation} – {self.sent_at:%d-%m-%Y}"
+
+
+class ImportJob(models.Model):
+    """An import of an uploaded spreadsheet, run in the background (providers/import_jobs.py):
+    first the preview (a dry run), then, once confirmed, the import itself. It keeps the
+    outcome (counts, the first rows, every row's Dutch errors) for the municipality to read
+    afterwards; the uploaded file itself only until the import is saved or refused."""
+
+    class Stage(models.TextChoices):
+        PREVIEW = "voorbeeld", "Voorbeeld"
+        IMPORT = "import", "Import"
+
+    class Status(models.TextChoices):
+        QUEUED = "wachtrij", "In de wachtrij"
+        RUNNING = "bezig", "Bezig"
+        DONE = "klaar", "Klaar"
+        FAILED = "mislukt", "Mislukt"
+
+    model_name = models.CharField("soort", max_length=30)
+    file_name = models.CharField("bestand", max_length=255)
+    file_format = models.CharField("bestandstype", max_length=10)
+    content = models.BinaryField("inhoud", blank=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="import_jobs",
+        verbose_name="door",
+    )
+    stage = models.CharField("stap", max_length=20, choices=Stage.choices, default=Stage.PREVIEW)
+    status = models.CharField(
+        "status", max_length=20, choices=Status.choices, default=Status.QUEUED
+    )
+    total_rows = models.PositiveIntegerField("aantal regels", default=0)
+    summary = models.JSONField("uitkomst", default=dict, blank=True)
+    message = models.TextField("melding", blank=True)
+    created_at = models.DateTimeField("aangemaakt op", auto_now_add=True)
+    updated_at = models.DateTimeField("gewijzigd op", auto_now=True)
+    finished_at = models.DateTimeField("klaar op", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "import"
+        verbose_name_plural = "imports"
+        indexes = [models.Index(fields=["model_name", "created_at"], name="import_job_model_idx")]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.created_at:%d-%m-%Y %H:%M})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in {self.Status.DONE, self.Status.FAILED}

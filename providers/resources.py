@@ -29,7 +29,7 @@ from import_export import resources, widgets
 from import_export.fields import Field
 
 from frameworks.models import Framework, Phase, ViolenceType
-from providers import services
+from providers import import_writes, services
 from providers.lists import OFFER_LIST_FIELDS, MaintainedList, list_for_field
 from providers.models import OFFER_RECORD_FIELDS, Offer, Organisation, Position, Source
 from sociale_kaart.spreadsheets import is_formula_like
@@ -293,9 +293,21 @@ class SpreadsheetResource(resources.ModelResource):
     #: Other accepted spellings of a column: alias -> column name.
     column_aliases: dict[str, str] = {}
 
-    def __init__(self, **kwargs):
+    #: Rows between two calls of `progress`.
+    PROGRESS_EVERY = 250
+
+    def __init__(self, progress=None, **kwargs):
         super().__init__(**kwargs)
         self._seen: dict = {}
+        # Called as progress(rows done, rows in all) while the rows are checked.
+        self.progress = progress
+        self.dry_run = True
+        self.user = None
+
+    def import_data(self, dataset, dry_run=False, **kwargs):
+        self.dry_run = dry_run
+        self.user = kwargs.get("user")
+        return super().import_data(dataset, dry_run=dry_run, **kwargs)
 
     # Headers ---------------------------------------------------------------------------
 
@@ -347,6 +359,12 @@ class SpreadsheetResource(resources.ModelResource):
     def prepare_import(self, dataset) -> None:
         """Load what the rows are checked against."""
 
+    def after_import_row(self, row, row_result, **kwargs):
+        super().after_import_row(row, row_result, **kwargs)
+        number = kwargs.get("row_number") or 0
+        if self.progress is not None and number % self.PROGRESS_EVERY == 0:
+            self.progress(number)
+
     def before_import_row(self, row, **kwargs):
         errors = defaultdict(list)
         for column, value in row.items():
@@ -384,9 +402,14 @@ class SpreadsheetResource(resources.ModelResource):
                 and field.column_name in row
             ):
                 try:
-                    field.clean(row)
+                    cleaned = field.clean(row)
                 except ValueError as error:
                     errors.setdefault(field.attribute, []).append(str(error))
+                else:
+                    instance._import_lists = {
+                        **getattr(instance, "_import_lists", {}),
+                        field.attribute: cleaned,
+                    }
         self.check_row(instance, row, errors, row_number=kwargs.get("row_number"))
         if errors:
             raise ValidationError(errors)
@@ -559,6 +582,12 @@ class OrganisationResource(SpreadsheetResource):
 # --- Offers with their positions -------------------------------------------------------
 
 CONFIDENTIAL = "VERTROUWELIJK bij geheim adres"
+# The offer's own columns that a row can change.
+CHANGEABLE_FIELDS = [
+    field
+    for field in Offer._meta.concrete_fields
+    if field.attname not in {"id", "created_at", "updated_at", "version"}
+]
 
 
 class OfferResource(SpreadsheetResource):
@@ -671,6 +700,11 @@ class OfferResource(SpreadsheetResource):
         clean_model_instances = True
         use_transactions = True
         chunk_size = 5000  # export in one page (a prefetch per page) for any realistic region
+        # Rows are checked one by one in Python against what prepare_import loaded; the new
+        # and changed offers are written together at the end (providers/import_writes.py).
+        use_bulk = True
+        batch_size = None
+        skip_diff = True
 
     @classmethod
     def field_from_django_field(cls, field_name, django_field, readonly):
@@ -733,6 +767,21 @@ class OfferResource(SpreadsheetResource):
         for framework in Framework.objects.all():
             self.frameworks[normalise(framework.name)] = framework
             self.frameworks[normalise(framework.slug)] = framework
+        self.existing = self._load_existing(dataset)
+        self._row_changes = None
+
+    def _load_existing(self, dataset) -> dict[str, Offer]:
+        """The offers the rows name, by slug, with their lists and positions: a few queries
+        for the whole file. Locked until the import ends when it is not a dry run."""
+        slugs = sorted({slug for row in dataset.dict if (slug := self.row_slug(row))})
+        existing = {}
+        for start in range(0, len(slugs), 2000):
+            offers = Offer.objects.filter(slug__in=slugs[start : start + 2000]).order_by()
+            if not self.dry_run:
+                offers = offers.select_for_update()
+            existing.update((offer.slug, offer) for offer in offers)
+        import_writes.load_saved(list(existing.values()))
+        return existing
 
     def row_slug(self, row) -> str:
         """The slug in the row, or for a row without one: organisation slug + offer name."""
@@ -748,9 +797,62 @@ class OfferResource(SpreadsheetResource):
 
     def get_instance(self, instance_loader, row):
         slug = self.row_slug(row)
-        if not slug:
-            return None
-        return Offer.objects.filter(slug=slug).first()
+        return self.existing.get(slug) if slug else None
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        self._row_changes = None
+        instance._import_original = (
+            None
+            if new
+            else {field.attname: getattr(instance, field.attname) for field in CHANGEABLE_FIELDS}
+        )
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        """An existing offer that the row leaves as it is: not written, no history."""
+        if import_validation_errors or instance._import_original is None:
+            return False
+        self._row_changes = self.changed_columns(instance)
+        return not self._row_changes
+
+    def changed_columns(self, instance) -> list[str]:
+        """The columns whose values differ from the saved offer, in the file's order."""
+        original = instance._import_original
+        columns = {name: field.column_name for name, field in self.fields.items()}
+        changed = {
+            field.name
+            for field in CHANGEABLE_FIELDS
+            if getattr(instance, field.attname) != original[field.attname]
+        }
+        for name, items in getattr(instance, "_import_lists", {}).items():
+            if {item.pk for item in items} != import_writes.saved_lists(instance)[name]:
+                changed.add(name)
+        cells = getattr(instance, "_import_cells", None)
+        if cells is not None and cells != set(import_writes.saved_positions(instance)):
+            changed.add("positions")
+        order = {name: index for index, name in enumerate(self.get_export_order())}
+        return [
+            columns.get(name, name)
+            for name in sorted(changed, key=lambda name: order.get(name, len(order)))
+        ]
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """As `full_clean` would, without its queries: the organisation was found in the
+        index, and the slug is new (prepare_import loaded every offer the file names, and
+        `note_duplicate` catches a slug used twice in the file)."""
+        errors = dict(import_validation_errors or {})
+        try:
+            instance.full_clean(exclude=[*errors, "organisation"], validate_unique=False)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if errors:
+            columns = {field.attribute: field.column_name for field in self.fields.values()}
+            raise ValidationError(
+                {columns.get(key, key): messages for key, messages in errors.items()}
+            )
+
+    def after_import_row(self, row, row_result, **kwargs):
+        super().after_import_row(row, row_result, **kwargs)
+        row_result.changed_columns = self._row_changes
 
     def check_row(self, instance, row, errors, row_number=None):
         if not instance.slug:
@@ -801,9 +903,18 @@ class OfferResource(SpreadsheetResource):
                 cells.add((phase.pk, candidates[0].pk))
         return cells, problems
 
-    def save_m2m(self, instance, row, **kwargs):
-        super().save_m2m(instance, row, **kwargs)
-        cells = getattr(instance, "_import_cells", None)
-        if cells is None or (self._is_dry_run(kwargs) and not self._is_using_transactions(kwargs)):
+    # Writing: the lists and positions go with the offers, in bulk.
+
+    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        """Everything is written in `bulk_update`, which the import calls right after."""
+
+    def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        created, updated = list(self.create_instances), list(self.update_instances)
+        self.create_instances.clear()
+        self.update_instances.clear()
+        if dry_run:
             return
-        services.offer_set_positions(offer=instance, user=kwargs.get("user"), cells=cells)
+        try:
+            import_writes.save_offers(created=created, updated=updated, user=self.user)
+        except Exception as error:
+            self.handle_import_error(result, error, raise_errors)

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "csp",
     "import_export",
     "simple_history",
+    "django_rq",
     "sociale_kaart",
     "frameworks",
     "providers",
@@ -136,6 +137,21 @@ else:
             "LOCATION": "sociale-kaart",
         }
     }
+
+# Long imports run as background jobs (providers/import_jobs.py) on django-rq, with Redis as the
+# broker: `manage.py rqworker imports` runs them. Without REDIS_URL (development without Redis)
+# or with IMPORT_JOBS_INLINE=1 a job runs inside the request that starts it.
+IMPORT_JOBS_INLINE = env_bool("IMPORT_JOBS_INLINE", not REDIS_URL)
+IMPORT_QUEUE = os.environ.get("IMPORT_QUEUE", "imports")
+# No RQ dashboard in the admin: it is English only; `rqinfo` shows the queue.
+RQ_SHOW_ADMIN_LINK = False
+RQ_QUEUES = {
+    IMPORT_QUEUE: {
+        "URL": REDIS_URL or "redis://127.0.0.1:6379/0",
+        # A confirmed import of 10,000 rows takes well under a minute; this is the ceiling.
+        "DEFAULT_TIMEOUT": 600,
+    }
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

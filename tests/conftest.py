@@ -37,6 +37,13 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _imports_inline(settings):
+    """Import jobs run inside the request that starts them; tests/test_import_jobs.py runs
+    them on the real queue, against Redis, with a worker."""
+    settings.IMPORT_JOBS_INLINE = True
+
+
 # --- Data written once per run, restored per test ----------------------------------------
 
 

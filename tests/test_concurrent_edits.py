@@ -307,11 +307,12 @@ def import_offer_row(client, headers, row):
             "import_file": SimpleUploadedFile("aanbod.xlsx", stream.getvalue()),
         },
     )
-    assert preview.status_code == 200
-    confirm_form = preview.context["confirm_form"]
-    assert confirm_form is not None
-    response = client.post(f"{OFFERS}process_import/", confirm_form.initial)
+    assert preview.status_code == 302  # to the page of the import job (run at once in tests)
+    job_page = client.get(preview["Location"])
+    assert job_page.context["can_confirm"]
+    response = client.post(job_page.context["confirm_url"])
     assert response.status_code == 302
+    assert client.get(response["Location"]).context["job"].status == "klaar"
     return response
 
 
