@@ -2,12 +2,8 @@
 not through the admin, an import, a service or a bulk write. A name that differs from an
 existing one only by such characters is the same name (a Dutch form error, not a 500)."""
 
-import io
-
-import openpyxl
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from providers import services
@@ -18,6 +14,7 @@ from tests.partner_admin_support import (
     make_partner,
     offer_post_data,
 )
+from tests.test_import_export import import_file, xlsx_bytes
 
 RLO, ZWSP, LRI, BOM, PDI, WJ, ZWJ = (
     "\u202e",
@@ -118,24 +115,11 @@ def test_a_name_that_differs_only_by_invisible_characters_is_a_dutch_form_error(
 
 def test_an_import_stores_clean_names(db):
     client = logged_in(make_municipal_user())
-    workbook = openpyxl.Workbook()
-    workbook.active.append(["naam", "rol", "telefoon"])
-    workbook.active.append([hostile("Bravo Zorg"), "aanbieder", hostile("020 765 4321")])
-    stream = io.BytesIO()
-    workbook.save(stream)
-    preview = client.post(
-        "/beheer/providers/organisation/import/",
-        {
-            "resource": "0",
-            "format": "0",
-            "import_file": SimpleUploadedFile("bestand.xlsx", stream.getvalue()),
-        },
+    content = xlsx_bytes(
+        ["naam", "rol", "telefoon"],
+        [[hostile("Bravo Zorg"), "aanbieder", hostile("020 765 4321")]],
     )
-    assert preview.status_code == 200
-    form = preview.context.get("confirm_form")
-    assert form is not None, preview.context.get("result")
-    response = client.post("/beheer/providers/organisation/process_import/", form.initial)
-    assert response.status_code == 302
+    import_file(client, "organisation", content)
     organisation = Organisation.objects.get()
     assert (organisation.name, organisation.phone, organisation.slug) == (
         "Bravo Zorg",
