@@ -689,3 +689,31 @@ def test_the_demo_data_makes_and_clears_monthly_snapshots(client, baseline):
     run(["--clear"], stdout=out)
     assert "Momentopnamen van de demonstratie verwijderd: 3" in out.getvalue()
     assert list(Snapshot.objects.values_list("kind", flat=True)) == ["inventarisatie"]
+
+
+# The pool of experience experts ------------------------------------------------------------
+
+
+def test_the_monitor_shows_the_pool_per_framework_and_flags_where_there_is_none(client, baseline):
+    from tests.paths_factories import PoolEntryFactory
+
+    def pool_lines():
+        page = client.get("/monitor/")
+        assert page.status_code == 200
+        section = page.content.decode().split('id="pool-title"')[1].split("</section>")[0]
+        return [
+            re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", item))).strip()
+            for item in re.findall(r'<li class="pool-size.*?</li>', section, re.S)
+        ]
+
+    # The 2023 inventory knows no pool: both frameworks are flagged.
+    lines = pool_lines()
+    assert len(lines) == 2
+    assert all("Geen ervaringsdeskundigen in de pool." in line for line in lines)
+
+    organisation = OrganisationFactory(name="Ervaring Werkt")
+    PoolEntryFactory(organisation=organisation, availability=3, lists={"frameworks": ["hgkm"]})
+    hgkm, sexual = pool_lines()
+    assert hgkm.startswith(Framework.objects.get(slug="hgkm").name)
+    assert "1 inzet van 1 organisatie, 3 personen" in hgkm
+    assert "Geen ervaringsdeskundigen in de pool." in sexual

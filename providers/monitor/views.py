@@ -22,6 +22,7 @@ from providers.monitor.compare import (
     comparison_as_json,
 )
 from providers.monitor.exports import monitor_workbook
+from providers.paths.selectors import pool_size
 from providers.selectors import Scope, allowed_params, offer_selection
 from sociale_kaart.api import field_error, json_error, json_query
 from sociale_kaart.cache import get_or_compute, versioned_key
@@ -127,6 +128,7 @@ def monitor_page(request):
     }
     if comparison is not None:
         context["frameworks"] = _chart_context(comparison)
+        context["pool_sizes"] = pool_size()
     # Nothing to compare with yet is no fault of the visitor's.
     status = 200 if comparison is not None or isinstance(error, NoSnapshotError) else 400
     return render(request, "monitor/compare.html", context, status=status)
