@@ -70,6 +70,7 @@ def offers_rows(count: int, seed: int = 1, update_share: float = 0.5):
         "maximumleeftijd",
         "werkt met ervaringsdeskundigen",
         "capaciteit per jaar",
+        "huidige bezetting",
         "wachttijd in weken",
         "zelf aanmelden mogelijk",
         "telefoon",
@@ -91,6 +92,7 @@ def offers_rows(count: int, seed: int = 1, update_share: float = 0.5):
             suffix = f" [{framework}]" if len(frameworks_by_name[_normalise(vt_name)]) > 1 else ""
             cells.add(f"{rng.choice(phases)}: {vt_name}{suffix}")
         low = rng.randint(0, 30)
+        capacity = rng.randint(5, 500)
         rows.append(
             [
                 slug,
@@ -103,7 +105,8 @@ def offers_rows(count: int, seed: int = 1, update_share: float = 0.5):
                 low,
                 low + rng.randint(0, 60),
                 rng.choice(["ja", "nee", ""]),
-                rng.randint(5, 500),
+                capacity,
+                rng.randint(0, capacity),  # never above the capacity: the form refuses that
                 rng.randint(0, 26),
                 rng.choice(["ja", "nee"]),
                 f"+31 20 {rng.randint(1000000, 9999999)}",
