@@ -15,6 +15,8 @@ from hypothesis import strategies as st
 from frameworks.models import Phase, ViolenceType
 from providers.hsds.openapi import PARAMETERS
 from providers.models import Method, Municipality, Offer, Organisation, TargetGroup
+from providers.paths.models import TransitionKind
+from providers.stable_ids import stable_uuid
 from tests.factories import OfferFactory, OrganisationFactory
 from tests.hsds_support import (
     API,
@@ -26,6 +28,7 @@ from tests.hsds_support import (
     response_schema,
     schema,
 )
+from tests.paths_factories import PoolEntryFactory, ReferralLinkFactory
 
 # Keys HSDS requires even where the map has nothing to say: an organisation's description,
 # the province of a Dutch address.
@@ -278,6 +281,8 @@ def test_the_taxonomies_are_the_maps_own_vocabulary(client, db):
         "Juridische kaders",
         "Methoden",
         "Bejegeningsfactoren",
+        "Verwijzingen",
+        "Inzet ervaringsdeskundigen",
     ]
     by_name = {t["name"]: t["id"] for t in taxonomies}
     phases = get_json(client, f"{API}/taxonomy_terms?taxonomy_id={by_name['Fasen']}")
@@ -292,7 +297,9 @@ def test_the_taxonomies_are_the_maps_own_vocabulary(client, db):
     )
     assert hgkm["total_items"] == 6
     total = get_json(client, f"{API}/taxonomy_terms")["total_items"]
-    assert total == 6 + 7 + 6 + sum(
+    # The violence types, the phases, "Hiervoor" and "Hierna" for each of the six kinds of
+    # transition, the four kinds of deployment the report names and "not yet known", the lists.
+    assert total == 6 + 7 + 6 + 2 * 6 + 4 + 1 + sum(
         model.objects.count()
         for model in (
             TargetGroup,
@@ -473,6 +480,8 @@ BUDGET_URLS = [
     "/services?per_page=100",
     "/services?per_page=100&full=true",
     "/services?per_page=100&taxonomy_term_id={preventie}",
+    "/services?per_page=100&taxonomy_term_id={onward}",
+    "/organizations?per_page=100&full=true",
     "/service_at_locations?per_page=100&full=true",
     "/organizations?per_page=100&full=true&full_service=true",
     "/organizations/{organisation}?full_service=true",
@@ -485,7 +494,7 @@ def _queries(client, django_assert_max_num_queries, url) -> int:
     from django.core.cache import cache
 
     cache.clear()
-    with django_assert_max_num_queries(10) as captured:
+    with django_assert_max_num_queries(12) as captured:
         get_json(client, url)
     return len(captured)
 
@@ -498,8 +507,9 @@ def test_query_counts_are_bounded_and_flat(client, db, django_assert_max_num_que
         Offer.objects.all().delete()
         Organisation.objects.all().delete()
         organisation = OrganisationFactory(phone="020 1")
+        previous = None
         for index in range(size):
-            OfferFactory(
+            offer = OfferFactory(
                 organisation=organisation if index % 2 else OrganisationFactory(),
                 address=f"Straat {index}",
                 city="Amsterdam",
@@ -512,8 +522,24 @@ def test_query_counts_are_bounded_and_flat(client, db, django_assert_max_num_que
                     "fundings": ["wmo"],
                 },
             )
+            # Every offer with a confirmed referral link both ways, every organisation with
+            # pool entries: each is one query per page, whatever the number of them.
+            if previous is not None:
+                ReferralLinkFactory(from_offer=previous, to_offer=offer)
+                ReferralLinkFactory(
+                    from_offer=offer, to_offer=previous, kind=TransitionKind.AFTERCARE
+                )
+            PoolEntryFactory(
+                organisation=offer.organisation, lists={"deployment_kinds": ["motiveren"]}
+            )
+            previous = offer
         offer = Offer.objects.filter(organisation=organisation).first()
-        filled = url.format(preventie=preventie, organisation=organisation.uuid, offer=offer.uuid)
+        filled = url.format(
+            preventie=preventie,
+            onward=stable_uuid("hsds.referral", "hierna/nazorg"),
+            organisation=organisation.uuid,
+            offer=offer.uuid,
+        )
         counts.append(_queries(client, django_assert_max_num_queries, API + filled))
     assert counts[0] == counts[1]
 

@@ -25,7 +25,9 @@ _PARAMETER_DESCRIPTIONS = {
     "taxonomy_term_id": (
         "string",
         "Alleen diensten met een attribuut van deze term (UUID uit /taxonomy_terms), "
-        "bijvoorbeeld een fase of een geweldsvorm.",
+        "bijvoorbeeld een fase, een geweldsvorm of een soort bevestigde verwijzing "
+        "(taxonomie Verwijzingen, zoals 'Hierna: naar nazorg'). De termen van de taxonomie "
+        "Inzet ervaringsdeskundigen horen bij organisaties: geen dienst heeft ze.",
     ),
     "taxonomy_id": ("string", "Alleen diensten met een term uit deze taxonomie (UUID)."),
     "organization_id": ("string", "Alleen diensten van deze organisatie (UUID)."),
@@ -92,7 +94,7 @@ _ENDPOINTS = (
     (
         "/organizations/{id}",
         "organization",
-        "Eén organisatie met haar diensten.",
+        "Eén organisatie met haar diensten en haar inzet van ervaringsdeskundigen (attributes).",
         "organization.json",
     ),
     ("/taxonomies", "taxonomies", "Gepagineerde lijst van taxonomieën.", "list:taxonomy.json"),

@@ -13,7 +13,14 @@ from datetime import UTC
 
 from django.utils.encoding import iri_to_uri
 
-from providers.hsds.taxonomies import PHASES, TAXONOMY_LISTS, VIOLENCE_TYPES, Catalogue
+from providers.hsds.taxonomies import (
+    BACKWARD,
+    ONWARD,
+    PHASES,
+    TAXONOMY_LISTS,
+    VIOLENCE_TYPES,
+    Catalogue,
+)
 from providers.public import ContactSource, offer_contact, public_address
 from providers.stable_ids import stable_uuid
 
@@ -56,8 +63,23 @@ def organization_core(organisation) -> dict:
     }
 
 
-def organization_full(organisation, services: list[dict]) -> dict:
-    """The organisation with its phone and its published offers (`services`)."""
+def _pool_attribute(organisation, term, value: str, entry_id: int) -> dict:
+    return {
+        "id": _derived("attribute", organisation.uuid, "pool", entry_id, term.id),
+        "link_id": str(organisation.uuid),
+        "link_type": term.taxonomy.link_type,
+        "link_entity": "organization",
+        "taxonomy_term_id": str(term.id),
+        "value": value,
+        "taxonomy_term": term.as_json(),
+    }
+
+
+def organization_full(
+    organisation, services: list[dict], pool: list | None = None, terms: Catalogue | None = None
+) -> dict:
+    """The organisation with its phone, its published offers (`services`) and its listed pool
+    entries as attributes (`pool`: its rows of providers.paths.selectors.pool_deployments)."""
     item = organization_core(organisation)
     item["phones"] = (
         [
@@ -71,6 +93,10 @@ def organization_full(organisation, services: list[dict]) -> dict:
         else []
     )
     item["services"] = services
+    item["attributes"] = [
+        _pool_attribute(organisation, terms.deployment_term(r.kind), r.availability, r.entry_id)
+        for r in pool or ()
+    ]
     return item
 
 
@@ -132,13 +158,31 @@ def _attribute(offer, term, value: str = "") -> dict:
     }
 
 
-def attributes(offer, catalogue: Catalogue) -> list[dict]:
+def links_by_offer(rows, catalogue: Catalogue) -> dict[int, list[tuple]]:
+    """Per offer, its public links as (term, the other offer's UUID), in the order of the
+    terms and then of the links (`rows`: providers.paths.selectors.public_links_of)."""
+    found: dict[int, list[tuple]] = {}
+    for row in rows:
+        found.setdefault(row.from_offer_id, []).append(
+            (catalogue.referral_term(ONWARD, row.kind), row.to_uuid)
+        )
+        found.setdefault(row.to_offer_id, []).append(
+            (catalogue.referral_term(BACKWARD, row.kind), row.from_uuid)
+        )
+    order = {term.id: index for index, term in enumerate(catalogue.terms)}
+    for links in found.values():
+        links.sort(key=lambda link: order[link[0].id])  # stable: keeps the links' order
+    return found
+
+
+def attributes(offer, catalogue: Catalogue, links=()) -> list[dict]:
     """The offer's positions and list values as attributes linking to taxonomy terms.
 
     Per phase the offer is positioned in, one attribute of that phase; per position (cell),
     one attribute of its violence type whose value is the phase's code. Then one per entry of
-    each maintained list. Expects the positions and lists loaded with the offer
-    (providers.selectors.published_offers(Detail.FULL))."""
+    each maintained list. Then one per public referral link (`links`: the offer's entry of
+    links_by_offer), whose value is the other service's id. Expects the positions and lists
+    loaded with the offer (providers.selectors.published_offers(Detail.FULL))."""
     positions = list(offer.positions.all())
     items = []
     seen_phases = set()
@@ -152,6 +196,8 @@ def attributes(offer, catalogue: Catalogue) -> list[dict]:
     for name in TAXONOMY_LISTS:
         for entry in getattr(offer, name).all():
             items.append(_attribute(offer, catalogue.term_for(name, entry.pk)))
+    for term, other in links:
+        items.append(_attribute(offer, term, str(other)))
     return items
 
 
@@ -194,8 +240,9 @@ def service_at_location(offer, *, service: dict | None = None) -> dict | None:
     return item
 
 
-def service_full(offer, catalogue: Catalogue) -> dict:
-    """The offer fully nested: phones, contacts, areas, funding, attributes, location."""
+def service_full(offer, catalogue: Catalogue, links=()) -> dict:
+    """The offer fully nested: phones, contacts, areas, funding, attributes (with its public
+    `links`, see attributes), location."""
     item = service_core(offer)
     service_id = item["id"]
     contact = offer_contact(offer)
@@ -239,7 +286,7 @@ def service_full(offer, catalogue: Catalogue) -> dict:
     ]
     # The map records no languages: an empty list, not a guess.
     item["languages"] = []
-    item["attributes"] = attributes(offer, catalogue)
+    item["attributes"] = attributes(offer, catalogue, links)
     located = service_at_location(offer)
     item["service_at_locations"] = [located] if located else []
     return item

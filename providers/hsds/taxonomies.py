@@ -4,12 +4,18 @@
   taxonomy's id is the framework's UUID;
 - one taxonomy of the phases (the rows, shared by both frameworks);
 - one taxonomy per maintained list that says who an offer is for and how it works (target
-  groups, age groups, legal frameworks, methods, treatment factors).
+  groups, age groups, legal frameworks, methods, treatment factors);
+- "Verwijzingen": per kind of transition two terms, "Hiervoor" and "Hierna", for a service's
+  confirmed public referral links (the attribute's value is the other service's id);
+- "Inzet ervaringsdeskundigen": the kinds of deployment of the pool, for an organisation's
+  listed pool entries (the attribute's value is the availability).
 
 Funding and municipalities have a home of their own in HSDS (`funding`, `service_areas`), so
 they are no taxonomy; their entries' UUIDs are in the catalogue too, for the ids of those
 objects. Every term's id is its row's UUID; the ids of the phases' and the lists' taxonomies
-are derived from a fixed name (providers.stable_ids), the same in every installation.
+are derived from a fixed name (providers.stable_ids), the same in every installation; so are
+the ids of the referral terms (from direction and kind) and of the deployment kinds (from
+their slug).
 
 The whole catalogue is a few hundred rows, read in four queries and cached under the data
 version (sociale_kaart.cache).
@@ -18,11 +24,12 @@ version (sociale_kaart.cache).
 from dataclasses import dataclass, field
 from uuid import UUID
 
-from django.db.models import CharField, F, Value
+from django.db.models import CharField, F, UUIDField, Value
 
 from frameworks.models import Framework, Phase, ViolenceType
 from providers.lists import list_for_field
 from providers.models import Offer
+from providers.paths.selectors import deployment_kinds, transition_kinds
 from providers.stable_ids import stable_uuid
 from sociale_kaart.cache import get_or_compute, versioned_key
 
@@ -33,6 +40,12 @@ TAXONOMY_LISTS = ("target_groups", "age_groups", "legal_frameworks", "methods", 
 # The offer's list fields with an HSDS object of their own; only their entries' ids are kept.
 OTHER_LISTS = ("fundings", "municipalities")
 LANGUAGE = "nl"
+# The taxonomies that are no field of an offer: its referral links, an organisation's pool.
+REFERRALS = "referral"
+DEPLOYMENTS = "deployment"
+BACKWARD = "hiervoor"  # the other service hands over to this one
+ONWARD = "hierna"  # this service hands over to the other
+UNKNOWN_DEPLOYMENT = "onbekend"
 
 _LIST_DESCRIPTIONS = {
     "target_groups": "Voor wie het aanbod is: plegers, slachtoffers, omstanders of het hele "
@@ -94,6 +107,11 @@ class Catalogue:
         self._taxonomies = {taxonomy.id: taxonomy for taxonomy in self.taxonomies}
         self._terms = {term.id: term for term in self.terms}
         self._by_source = {(term.source, term.pk): term for term in self.terms}
+        self._by_code = {
+            (term.source, term.code): term
+            for term in self.terms
+            if term.source in (REFERRALS, DEPLOYMENTS)
+        }
 
     def taxonomy(self, taxonomy_id: UUID) -> Taxonomy | None:
         return self._taxonomies.get(taxonomy_id)
@@ -105,12 +123,20 @@ class Catalogue:
         """The term of the phase, violence type or list entry `pk`."""
         return self._by_source[(source, pk)]
 
+    def referral_term(self, direction: str, kind: str) -> Term:
+        """The term of a link of `kind` seen from one side (BACKWARD or ONWARD)."""
+        return self._by_code[(REFERRALS, f"{direction}-{kind}")]
+
+    def deployment_term(self, slug: str | None) -> Term:
+        """The term of a kind of deployment; None: the term for a kind not yet known."""
+        return self._by_code[(DEPLOYMENTS, slug or UNKNOWN_DEPLOYMENT)]
+
     def terms_of(self, taxonomy: Taxonomy) -> list[Term]:
         return [term for term in self.terms if term.taxonomy == taxonomy]
 
     def taxonomy_source(self, taxonomy: Taxonomy) -> str:
         """Where an offer holds the terms of `taxonomy` (PHASES, VIOLENCE_TYPES, a field)."""
-        if taxonomy.link_type in (PHASES, VIOLENCE_TYPES):
+        if taxonomy.link_type in (PHASES, VIOLENCE_TYPES, REFERRALS, DEPLOYMENTS):
             return taxonomy.link_type
         return next(name for name in TAXONOMY_LISTS if _link_type(name) == taxonomy.link_type)
 
@@ -129,7 +155,8 @@ def _list_entry_name(list_field: str) -> str:
 
 
 def _list_rows():
-    """Every entry of the offer's maintained lists in one UNION query."""
+    """Every entry of the offer's maintained lists and every kind of deployment of the pool
+    (which has no UUID column: None) in one UNION query."""
     parts = []
     for name in (*TAXONOMY_LISTS, *OTHER_LISTS):
         model = Offer._meta.get_field(name).related_model
@@ -145,6 +172,19 @@ def _list_rows():
                 F("description") if has_description else Value("", output_field=CharField()),
             )
         )
+    parts.append(
+        deployment_kinds()
+        .order_by()
+        .values_list(
+            Value(DEPLOYMENTS, output_field=CharField()),
+            "pk",
+            Value(None, output_field=UUIDField()),
+            "slug",
+            "name",
+            "order",
+            Value("", output_field=CharField()),
+        )
+    )
     return parts[0].union(*parts[1:], all=True)
 
 
@@ -206,7 +246,11 @@ def _build() -> Catalogue:
         )
         catalogue.taxonomies.append(lists[name])
     rows = sorted(_list_rows(), key=lambda row: (row[0], row[5], row[4]))
+    deployments = []
     for name, pk, entry_id, slug, entry_name, _order, description in rows:
+        if name == DEPLOYMENTS:
+            deployments.append((pk, slug, entry_name))
+            continue
         if name in OTHER_LISTS:
             catalogue.entry_ids[(name, pk)] = entry_id
             continue
@@ -221,6 +265,8 @@ def _build() -> Catalogue:
                 source=name,
             )
         )
+    _add_referrals(catalogue)
+    _add_deployments(catalogue, deployments)
     order = {taxonomy.id: index for index, taxonomy in enumerate(catalogue.taxonomies)}
     catalogue.terms.sort(key=lambda term: order[term.taxonomy.id])  # stable: keeps row order
     catalogue.reindex()
@@ -230,3 +276,72 @@ def _build() -> Catalogue:
 def catalogue() -> Catalogue:
     """The taxonomies and terms as they are now (cached until the data changes)."""
     return get_or_compute(versioned_key("hsds-catalogue"), _build)
+
+
+def _add_referrals(catalogue: Catalogue) -> None:
+    taxonomy = Taxonomy(
+        id=stable_uuid("hsds.taxonomy", REFERRALS),
+        link_type=REFERRALS,
+        name="Verwijzingen",
+        description="Bevestigde doorverwijzingen tussen gepubliceerd aanbod, per soort overgang: "
+        "'Hiervoor' (het andere aanbod draagt over aan deze dienst) of 'Hierna' (deze dienst "
+        "draagt over aan het andere aanbod). De waarde van het attribuut is de id van de andere "
+        "dienst.",
+    )
+    catalogue.taxonomies.append(taxonomy)
+    for index, (direction, label) in enumerate(((BACKWARD, "Hiervoor"), (ONWARD, "Hierna"))):
+        kinds = transition_kinds()
+        for order, (kind, kind_label) in enumerate(kinds):
+            code = f"{direction}-{kind}"
+            lowered = kind_label.lower()
+            catalogue.terms.append(
+                Term(
+                    id=stable_uuid("hsds.referral", f"{direction}/{kind}"),
+                    pk=index * len(kinds) + order,
+                    code=code,
+                    name=f"{label}: {lowered}",
+                    description=(
+                        f"Het aanbod met deze id draagt over aan deze dienst ({lowered})."
+                        if direction == BACKWARD
+                        else f"Deze dienst draagt over aan het aanbod met deze id ({lowered})."
+                    ),
+                    taxonomy=taxonomy,
+                    source=REFERRALS,
+                )
+            )
+
+
+def _add_deployments(catalogue: Catalogue, kinds: list[tuple[int, str, str]]) -> None:
+    """The pool's taxonomy; `kinds`: (pk, slug, name) of each kind, in the list's order."""
+    taxonomy = Taxonomy(
+        id=stable_uuid("hsds.taxonomy", DEPLOYMENTS),
+        link_type=DEPLOYMENTS,
+        name="Inzet ervaringsdeskundigen",
+        description="Wat een organisatie aan ervaringsdeskundigen (voormalig plegers) kan "
+        "inzetten, per soort inzet; nooit wie. De waarde van het attribuut is de beschikbaarheid, "
+        "zoals '3 personen' of '8 uur per maand'. Contact loopt via de organisatie.",
+    )
+    catalogue.taxonomies.append(taxonomy)
+    for pk, slug, name in kinds:
+        catalogue.terms.append(
+            Term(
+                id=stable_uuid("paths.deploymentkind", slug),
+                pk=pk,
+                code=slug,
+                name=name,
+                description=f"{name}: een soort inzet van ervaringsdeskundigen.",
+                taxonomy=taxonomy,
+                source=DEPLOYMENTS,
+            )
+        )
+    catalogue.terms.append(
+        Term(
+            id=stable_uuid("paths.deploymentkind", UNKNOWN_DEPLOYMENT),
+            pk=0,
+            code=UNKNOWN_DEPLOYMENT,
+            name="Soort inzet nog niet bekend",
+            description="De organisatie heeft (nog) niet opgegeven voor welke soort inzet.",
+            taxonomy=taxonomy,
+            source=DEPLOYMENTS,
+        )
+    )

@@ -25,8 +25,17 @@ from django.views.decorators.http import require_safe
 
 from providers.hsds import serialise
 from providers.hsds.openapi import DEFAULT_PER_PAGE, MAX_PER_PAGE, PARAMETERS, openapi_document
-from providers.hsds.taxonomies import PHASES, VIOLENCE_TYPES, Catalogue, catalogue
+from providers.hsds.taxonomies import (
+    DEPLOYMENTS,
+    ONWARD,
+    PHASES,
+    REFERRALS,
+    VIOLENCE_TYPES,
+    Catalogue,
+    catalogue,
+)
 from providers.models import Offer, Organisation, Position
+from providers.paths.selectors import offers_with_public_link, pool_deployments, public_links_of
 from providers.public import public_address_condition
 from providers.search import MAX_QUERY_LENGTH, word_prefix_pattern
 from providers.selectors import Detail, offer_selection, published_offers
@@ -203,6 +212,11 @@ def profile(request, params):
 
 def _offers_with_term(term) -> object:
     """The primary keys of the offers holding `term` (a subquery)."""
+    if term.source == REFERRALS:
+        direction, _, kind = term.code.partition("-")
+        return offers_with_public_link(kind=kind, onward=direction == ONWARD)
+    if term.source == DEPLOYMENTS:  # an organisation's attribute, never a service's
+        return Offer.objects.none().values("pk")
     if term.source == PHASES:
         return Position.objects.filter(phase_id=term.pk).values("offer_id")
     if term.source == VIOLENCE_TYPES:
@@ -216,6 +230,10 @@ def _offers_with_term(term) -> object:
 
 def _offers_in_taxonomy(taxonomy, terms: Catalogue):
     source = terms.taxonomy_source(taxonomy)
+    if source == REFERRALS:
+        return offers_with_public_link()
+    if source == DEPLOYMENTS:
+        return Offer.objects.none().values("pk")
     if source == PHASES:
         return Position.objects.values("offer_id")
     if source == VIOLENCE_TYPES:
@@ -259,6 +277,12 @@ def _services(params: Params, terms: Catalogue, *, detail: Detail):
     return offers
 
 
+def _services_full(offers, terms: Catalogue) -> list[dict]:
+    """`offers` fully nested, with their public links (one query for all of them)."""
+    links = serialise.links_by_offer(public_links_of(o.pk for o in offers), terms)
+    return [serialise.service_full(o, terms, links.get(o.pk, ())) for o in offers]
+
+
 @hsds_endpoint("services")
 def services(request, params):
     terms = catalogue()
@@ -267,7 +291,7 @@ def services(request, params):
     if params.flag("minimal"):
         return _paged(offers, params, lambda page: [serialise.service_minimal(o) for o in page])
     if full:
-        return _paged(offers, params, lambda page: [serialise.service_full(o, terms) for o in page])
+        return _paged(offers, params, lambda page: _services_full(page, terms))
     return _paged(offers, params, lambda page: [serialise.service_core(o) for o in page])
 
 
@@ -277,7 +301,7 @@ def service(request, params, id):
     offer = published_offers(Detail.FULL).filter(uuid=offer_id).first() if offer_id else None
     if offer is None:
         return _not_found("Dienst")
-    return JsonResponse(serialise.service_full(offer, catalogue()))
+    return JsonResponse(_services_full([offer], catalogue())[0])
 
 
 @hsds_endpoint("service_at_locations")
@@ -288,14 +312,10 @@ def service_at_locations(request, params):
     offers = offers.filter(public_address_condition())
 
     def contents(page):
+        nested = _services_full(page, terms) if full else [serialise.service_core(o) for o in page]
         return [
-            serialise.service_at_location(
-                offer,
-                service=serialise.service_full(offer, terms)
-                if full
-                else serialise.service_core(offer),
-            )
-            for offer in page
+            serialise.service_at_location(offer, service=service)
+            for offer, service in zip(page, nested, strict=True)
         ]
 
     return _paged(offers, params, contents)
@@ -309,13 +329,26 @@ def _services_of(organisations, *, full: bool) -> dict[int, list[dict]]:
     for all of them)."""
     offers = published_offers(Detail.FULL if full else Detail.BARE).select_related("organisation")
     offers = offers.filter(organisation__in=[o.pk for o in organisations]).order_by("name", "pk")
-    terms = catalogue() if full else None
+    offers = list(offers)
+    items = _services_full(offers, catalogue()) if full else map(serialise.service_core, offers)
     found: dict[int, list[dict]] = {o.pk: [] for o in organisations}
-    for offer in offers:
-        item = serialise.service_full(offer, terms) if full else serialise.service_core(offer)
+    for offer, item in zip(offers, items, strict=True):
         item.pop("organization", None)  # nested inside its organization already
         found[offer.organisation_id].append(item)
     return found
+
+
+def _organizations_full(organisations, *, full_service: bool) -> list[dict]:
+    """`organisations` with their services and their listed pool entries (one query each)."""
+    services = _services_of(organisations, full=full_service)
+    pool: dict[int, list] = {}
+    for row in pool_deployments(o.pk for o in organisations):
+        pool.setdefault(row.organisation_id, []).append(row)
+    terms = catalogue()
+    return [
+        serialise.organization_full(o, services[o.pk], pool.get(o.pk, []), terms)
+        for o in organisations
+    ]
 
 
 @hsds_endpoint("organizations")
@@ -330,8 +363,7 @@ def organizations(request, params):
     def contents(page):
         if not params.flag("full"):
             return [serialise.organization_core(o) for o in page]
-        services = _services_of(page, full=params.flag("full_service"))
-        return [serialise.organization_full(o, services[o.pk]) for o in page]
+        return _organizations_full(page, full_service=params.flag("full_service"))
 
     return _paged(organisations, params, contents)
 
@@ -344,8 +376,9 @@ def organization(request, params, id):
     )
     if organisation is None:
         return _not_found("Organisatie")
-    services = _services_of([organisation], full=params.flag("full_service"))
-    return JsonResponse(serialise.organization_full(organisation, services[organisation.pk]))
+    return JsonResponse(
+        _organizations_full([organisation], full_service=params.flag("full_service"))[0]
+    )
 
 
 # Taxonomies ------------------------------------------------------------------------------

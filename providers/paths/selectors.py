@@ -7,11 +7,11 @@ Only confirmed links between published offers (`ReferralLink.objects.public()`) 
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
 from frameworks.models import Framework, Phase, ViolenceType
 from providers.models import Offer, Position
-from providers.paths.models import PoolEntry, ReferralLink, TransitionKind
+from providers.paths.models import DeploymentKind, PoolEntry, ReferralLink, TransitionKind
 from providers.selectors import published_offers
 from sociale_kaart.cache import get_or_compute, versioned_key
 
@@ -391,3 +391,77 @@ def pool_size() -> list[PoolFrameworkSize]:
         size.organisations = len(organisations[framework_id])
         size.without = [vt for vt in violence_types[framework_id] if vt.pk not in named]
     return list(sizes.values())
+
+
+# --- Open data (the HSDS API) ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LinkRow:
+    from_offer_id: int
+    to_offer_id: int
+    from_uuid: object
+    to_uuid: object
+    kind: str
+
+
+def public_links_of(offer_ids) -> list[LinkRow]:
+    """The public links with either side among `offer_ids`, oldest first; one query."""
+    rows = (
+        ReferralLink.objects.public()
+        .filter_by_offers(list(offer_ids))
+        .order_by("pk")
+        .values_list("from_offer_id", "to_offer_id", "from_offer__uuid", "to_offer__uuid", "kind")
+    )
+    return [LinkRow(*row) for row in rows]
+
+
+def offers_with_public_link(*, kind: str | None = None, onward: bool | None = None):
+    """The ids of the offers holding a public link (a subquery): onward (they hand over),
+    backward (they take over) or either (`onward` None), of `kind` or of any kind."""
+    links = ReferralLink.objects.public()
+    if kind is not None:
+        links = links.filter(kind=kind)
+    if onward is True:
+        return links.values("from_offer_id")
+    if onward is False:
+        return links.values("to_offer_id")
+    return Offer.objects.filter(
+        Q(pk__in=links.values("from_offer_id")) | Q(pk__in=links.values("to_offer_id"))
+    ).values("pk")
+
+
+@dataclass(frozen=True)
+class PoolDeployment:
+    entry_id: int
+    organisation_id: int
+    kind: str | None  # a DeploymentKind slug; None where the entry names none
+    availability: str  # "3 personen", "4 uur per maand"
+
+
+def pool_deployments(organisation_ids) -> list[PoolDeployment]:
+    """The listed pool entries of `organisation_ids`, one row per kind of deployment (one with
+    kind None for an entry that names none), in the pool page's order; one query."""
+    labels = dict(PoolEntry.Unit.choices)
+    rows = (
+        PoolEntry.objects.listed()
+        .filter(organisation__in=list(organisation_ids))
+        .order_by("title", "pk", "deployment_kinds__order", "deployment_kinds__name")
+        .values_list(
+            "pk", "organisation_id", "deployment_kinds__slug", "availability", "availability_unit"
+        )
+    )
+    return [
+        PoolDeployment(pk, organisation_id, slug, f"{amount} {labels.get(unit, unit)}")
+        for pk, organisation_id, slug, amount, unit in rows
+    ]
+
+
+def transition_kinds() -> list[tuple[str, str]]:
+    """The kinds of transition as (value, label), in their fixed order."""
+    return list(TransitionKind.choices)
+
+
+def deployment_kinds():
+    """The kinds of deployment of the pool, in the list's order."""
+    return DeploymentKind.objects.order_by("order", "name")
