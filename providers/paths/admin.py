@@ -33,17 +33,8 @@ CHANGE_LINKS = "paths.change_referrallink"
 OFFER_DELETION_VIEWS = frozenset({"providers_offer_delete", "providers_offer_changelist"})
 
 
-class LinkSideFilter(admin.SimpleListFilter):
+class LinkSideFilter(OwnOrganisationFilter):
     """Links of one of the user's organisations, on either side."""
-
-    title = "organisatie"
-    parameter_name = "organisatie"
-
-    def lookups(self, request, model_admin):
-        return [
-            (str(pk), name)
-            for pk, name in organisations_for(request.user).values_list("pk", "name")
-        ]
 
     def queryset(self, request, queryset):
         if self.value():
