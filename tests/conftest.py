@@ -1,6 +1,6 @@
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from django.apps import apps
@@ -67,11 +67,12 @@ def _rows(model) -> dict:
 @dataclass
 class Snapshot:
     """The rows that `build` wrote into a database holding only the migrations' reference
-    data, table by table, with the time they were written and what `build` returned."""
+    data, table by table, with the time the writing ended and what `build` returned."""
 
     rows: dict  # model -> list of tuples of column values (concrete fields, in order)
     taken_at: datetime
     result: object
+    duration: timedelta  # how long `build` wrote
     inserts: list = field(init=False, repr=False)
 
     @classmethod
@@ -81,8 +82,11 @@ class Snapshot:
         be restored by inserting rows, so it stops the run."""
         with transaction.atomic():
             before = {model: _rows(model) for model in _stored_models()}
-            taken_at = timezone.now()
+            started_at = timezone.now()
             result = build()
+            # Taken when `build` ends, so that a restore dates every row in the past: a row
+            # dated after the test's own writes would reorder the history it reads.
+            taken_at = timezone.now()
             added = {}
             for model, old in before.items():
                 new = _rows(model)
@@ -96,7 +100,7 @@ class Snapshot:
                 if rows:
                     added[model] = rows
             transaction.set_rollback(True)
-        snapshot = cls(rows=added, taken_at=taken_at, result=result)
+        snapshot = cls(rows=added, taken_at=taken_at, result=result, duration=taken_at - started_at)
         snapshot._reserve_keys()
         return snapshot
 

@@ -2,7 +2,7 @@
 every test. These tests check that what it restores is what `load_baseline` writes."""
 
 from django.db import models, transaction
-from django.db.models import Min
+from django.db.models import Max, Min
 from django.utils import timezone
 
 from frameworks.models import Framework
@@ -64,12 +64,17 @@ def test_the_restored_baseline_is_what_load_baseline_writes(db, baseline_snapsho
     assert baseline_snapshot.restore() == result
     assert data_version() != version, "restoring must make cached coverage obsolete"
     assert state() == loaded
-    # The rows say they were written now, as after a real load, not when the snapshot was taken.
+    # The rows say they were written just now, as after a real load that ended at the restore,
+    # not when the snapshot was taken; and none is dated after the restore.
+    done_at = timezone.now()
     for model in (Organisation, Offer, Organisation.history.model, Position.history.model):
         for field in model._meta.concrete_fields:
             if isinstance(field, models.DateTimeField):
-                oldest = model._base_manager.aggregate(oldest=Min(field.name))["oldest"]
-                assert oldest >= restored_at, (model, field.name)
+                dates = model._base_manager.aggregate(
+                    oldest=Min(field.name), newest=Max(field.name)
+                )
+                assert dates["oldest"] >= restored_at - baseline_snapshot.duration, (model, field)
+                assert dates["newest"] <= done_at, (model, field.name)
     # Loading the files again recognises the restored rows as the untouched baseline.
     assert not load_baseline().created
 
