@@ -198,6 +198,8 @@ def worker_inprocess(args) -> None:
             begin = time.perf_counter()
             response = client.get(path)
             cold = time.perf_counter() - begin
+        # Counted before the next request: its start empties the connection's query log.
+        query_count = len(queries.captured_queries)
         if response.status_code != 200:
             sys.exit(f"{label} ({path}) answered {response.status_code}, not 200.")
         compressed = client.get(path, HTTP_ACCEPT_ENCODING="gzip")
@@ -207,7 +209,7 @@ def worker_inprocess(args) -> None:
                 "path": path,
                 "kind": kind,
                 "status": response.status_code,
-                "queries": len(queries.captured_queries),
+                "queries": query_count,
                 "cold_ms": cold * 1000,
                 "response_cached": _response_cached(path),
                 "bytes": len(response.content),
