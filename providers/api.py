@@ -4,14 +4,13 @@ Lists are paged in the Open Referral HSDS envelope; errors in the API's one shap
 (sociale_kaart.api).
 """
 
-from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.views.decorators.http import require_safe
 
 from providers.public import offer_as_json
 from providers.selectors import Detail, Scope, allowed_params, offer_selection, published_offers
 from providers.views import has_free_text
-from sociale_kaart.api import field_error, json_error, json_query, page_envelope, positive_int
+from sociale_kaart.api import json_error, json_query, page_envelope, page_of, paging_params
 from sociale_kaart.parsing import whole_number
 from sociale_kaart.response_cache import cache_public_page
 from sociale_kaart.throttle import limit_expensive
@@ -35,22 +34,14 @@ def offer_list(request):
     errors = {}
     if not filterset.is_valid():
         errors.update(filterset.errors.get_json_data())
-    page_number, page_error = positive_int(request, "page", 1)
-    per_page, per_page_error = positive_int(request, "per_page", DEFAULT_PER_PAGE, MAX_PER_PAGE)
-    if page_error:
-        errors["page"] = field_error(page_error)
-    if per_page_error:
-        errors["per_page"] = field_error(per_page_error)
+    page_number, per_page, paging_errors = paging_params(request, DEFAULT_PER_PAGE, MAX_PER_PAGE)
+    errors.update(paging_errors)
     if errors:
         return json_error("Ongeldige parameter", errors)
 
-    paginator = Paginator(filterset.qs, per_page)
-    if page_number > paginator.num_pages:
-        return json_error(
-            "Pagina bestaat niet",
-            {"page": field_error(f"Er zijn {paginator.num_pages} pagina's.", "out_of_range")},
-        )
-    page = paginator.page(page_number)
+    paginator, page = page_of(filterset.qs, page_number, per_page)
+    if isinstance(page, JsonResponse):
+        return page
     contents = []
     for offer in page.object_list:
         item = offer_as_json(offer)

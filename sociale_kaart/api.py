@@ -8,6 +8,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.exceptions import TooManyFieldsSent
+from django.core.paginator import Paginator
 from django.http import JsonResponse
 
 from sociale_kaart.parsing import whole_number
@@ -51,6 +52,33 @@ def positive_int(request, name: str, default: int, maximum: int | None = None):
     if maximum is not None and number > maximum:
         return None, f"Geef een heel getal van 1 tot en met {maximum}."
     return number, None
+
+
+def paging_params(request, default_per_page: int, max_per_page: int):
+    """`page` and `per_page` of a paged list, and the field errors of either (empty when
+    both are right)."""
+    errors = {}
+    page_number, page_error = positive_int(request, "page", 1)
+    per_page, per_page_error = positive_int(request, "per_page", default_per_page, max_per_page)
+    if page_error:
+        errors["page"] = field_error(page_error)
+    if per_page_error:
+        errors["per_page"] = field_error(per_page_error)
+    return page_number, per_page, errors
+
+
+def page_out_of_range(paginator) -> list[dict]:
+    """The field error of a `page` past the last one."""
+    return field_error(f"Er zijn {paginator.num_pages} pagina's.", "out_of_range")
+
+
+def page_of(items, page_number: int, per_page: int):
+    """(paginator, page) of `items`; (paginator, error response) when `page_number` is past
+    the last page."""
+    paginator = Paginator(items, per_page)
+    if page_number > paginator.num_pages:
+        return paginator, json_error("Pagina bestaat niet", {"page": page_out_of_range(paginator)})
+    return paginator, paginator.page(page_number)
 
 
 def page_envelope(paginator, page, contents: list) -> dict:

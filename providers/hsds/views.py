@@ -39,7 +39,14 @@ from providers.paths.selectors import offers_with_public_link, pool_deployments,
 from providers.public import public_address_condition
 from providers.search import MAX_QUERY_LENGTH, word_prefix_pattern
 from providers.selectors import Detail, offer_selection, published_offers
-from sociale_kaart.api import field_error, json_error, json_query, page_envelope, positive_int
+from sociale_kaart.api import (
+    field_error,
+    json_error,
+    json_query,
+    page_envelope,
+    page_out_of_range,
+    positive_int,
+)
 from sociale_kaart.response_cache import cache_public_page
 
 BOOLEANS = {"minimal", "full", "full_service", "top_only"}
@@ -169,9 +176,7 @@ def _paged(items, params: Params, serialise_page) -> JsonResponse:
     the page's items into the contents."""
     paginator = Paginator(items, params.per_page)
     if params.page > paginator.num_pages:
-        raise InvalidParams(
-            {"page": field_error(f"Er zijn {paginator.num_pages} pagina's.", "out_of_range")}
-        )
+        raise InvalidParams({"page": page_out_of_range(paginator)})
     page = paginator.page(params.page)
     return JsonResponse(page_envelope(paginator, page, serialise_page(list(page.object_list))))
 

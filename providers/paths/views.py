@@ -31,7 +31,14 @@ from providers.paths.selectors import (
     pool_entries,
     pool_size,
 )
-from sociale_kaart.api import field_error, json_error, json_query, page_envelope, positive_int
+from sociale_kaart.api import (
+    field_error,
+    json_error,
+    json_query,
+    page_envelope,
+    page_of,
+    paging_params,
+)
 from sociale_kaart.cache import get_or_compute, versioned_key
 from sociale_kaart.parsing import whole_number
 from sociale_kaart.response_cache import cache_public_page
@@ -148,24 +155,6 @@ def pool_page(request):
 # --- JSON --------------------------------------------------------------------------------
 
 
-def _paging(request):
-    errors = {}
-    page_number, page_error = positive_int(request, "page", 1)
-    per_page, per_page_error = positive_int(request, "per_page", DEFAULT_PER_PAGE, MAX_PER_PAGE)
-    if page_error:
-        errors["page"] = field_error(page_error)
-    if per_page_error:
-        errors["per_page"] = field_error(per_page_error)
-    return page_number, per_page, errors
-
-
-def _paged(queryset, page_number, per_page):
-    paginator = Paginator(queryset, per_page)
-    if page_number > paginator.num_pages:
-        return paginator, None
-    return paginator, paginator.page(page_number)
-
-
 def _offer_ref(offer) -> dict:
     return {
         "slug": offer.slug,
@@ -222,7 +211,7 @@ def entry_as_json(entry) -> dict:
 @json_query
 @cache_public_page(allowed_params={"page", "per_page", "kind", "offer"})
 def links_api(request):
-    page_number, per_page, errors = _paging(request)
+    page_number, per_page, errors = paging_params(request, DEFAULT_PER_PAGE, MAX_PER_PAGE)
     links = (
         ReferralLink.objects.public()
         .select_related("from_offer__organisation", "to_offer__organisation")
@@ -241,12 +230,9 @@ def links_api(request):
     # One offer's links, before and after it (its slug).
     if offer := request.GET.get("offer"):
         links = links.filter(Q(from_offer__slug=offer) | Q(to_offer__slug=offer))
-    paginator, page = _paged(links, page_number, per_page)
-    if page is None:
-        return json_error(
-            "Pagina bestaat niet",
-            {"page": field_error(f"Er zijn {paginator.num_pages} pagina's.", "out_of_range")},
-        )
+    paginator, page = page_of(links, page_number, per_page)
+    if isinstance(page, JsonResponse):
+        return page
     return JsonResponse(page_envelope(paginator, page, [link_as_json(x) for x in page]))
 
 
@@ -255,17 +241,14 @@ def links_api(request):
 @cache_public_page(allowed_params=POOL_PARAMS)
 def pool_api(request):
     filterset = PoolFilterSet(request.GET, queryset=pool_entries())
-    page_number, per_page, errors = _paging(request)
+    page_number, per_page, errors = paging_params(request, DEFAULT_PER_PAGE, MAX_PER_PAGE)
     if not filterset.is_valid():
         errors.update(filterset.errors.get_json_data())
     if errors:
         return json_error("Ongeldige parameter", errors)
-    paginator, page = _paged(filterset.qs, page_number, per_page)
-    if page is None:
-        return json_error(
-            "Pagina bestaat niet",
-            {"page": field_error(f"Er zijn {paginator.num_pages} pagina's.", "out_of_range")},
-        )
+    paginator, page = page_of(filterset.qs, page_number, per_page)
+    if isinstance(page, JsonResponse):
+        return page
     contents = []
     for entry in page.object_list:
         item = entry_as_json(entry)
